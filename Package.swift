@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of settings for every target. CI adds `-warnings-as-errors` through
+/// `make test` (see the Makefile), so local builds stay fast to iterate on.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "slipway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "slipway", targets: ["slipway"]),
+        .library(name: "SlipwayCore", targets: ["SlipwayCore"]),
+        .library(name: "SlipwayGit", targets: ["SlipwayGit"]),
+        .library(name: "SlipwayLedger", targets: ["SlipwayLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "SlipwayCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwayGit",
+            dependencies: ["CGit2", "SlipwayCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwayLedger",
+            dependencies: [
+                "SlipwayCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "slipway",
+            dependencies: [
+                "SlipwayCore",
+                "SlipwayGit",
+                "SlipwayLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwayTestSupport",
+            dependencies: [
+                "SlipwayLedger",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayCoreTests",
+            dependencies: ["SlipwayCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayGitTests",
+            dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayLedgerTests",
+            dependencies: ["SlipwayLedger", "SlipwayCore", "SlipwayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayCLITests",
+            dependencies: ["SlipwayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

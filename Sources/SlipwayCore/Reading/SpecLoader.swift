@@ -1,0 +1,110 @@
+import Yams
+
+/// Turns spec files into a validated `SpecSet`, or a `SpecLoadError` listing
+/// every problem in every file with its file, line and column.
+public enum SpecLoader {
+    public static let apiVersion = "slipway/v1"
+
+    public static func load(_ files: [SpecFile]) -> Result<SpecSet, SpecLoadError> {
+        let diagnostics = DiagnosticCollector()
+        var pipelines: [PipelineSpec] = []
+        var environments: [EnvironmentSpec] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            for document in documents(in: file, diagnostics) {
+                switch decodeDocument(document, file: file.path, diagnostics) {
+                case .pipeline(let pipeline)?: pipelines.append(pipeline)
+                case .environment(let environment)?: environments.append(environment)
+                case nil: break
+                }
+            }
+        }
+        if files.isEmpty {
+            diagnostics.report(
+                "no specs found; expected pipelines/*.yaml and environments/*.yaml",
+                at: .start(of: "pipelines")
+            )
+        }
+        let set = SpecSet(pipelines: pipelines, environments: environments)
+        SpecValidator.validate(set, diagnostics)
+        if !diagnostics.isEmpty {
+            return .failure(SpecLoadError(diagnostics: diagnostics.diagnostics))
+        }
+        return .success(set)
+    }
+
+    private enum Document {
+        case pipeline(PipelineSpec)
+        case environment(EnvironmentSpec)
+    }
+
+    private static func documents(in file: SpecFile, _ diagnostics: DiagnosticCollector) -> [SpecNode] {
+        do {
+            let nodes = try Yams.compose_all(yaml: file.contents).compactMap { $0 }
+            if nodes.isEmpty {
+                diagnostics.report("the file holds no spec; expected a document with apiVersion, kind, metadata and spec", at: .start(of: file.path))
+            }
+            return nodes.map { SpecNode($0, file: file.path) }
+        } catch let error as YamlError {
+            let (message, mark) = describe(error)
+            diagnostics.report(message, at: SourceLocation(file: file.path, line: mark?.line ?? 1, column: mark?.column ?? 1))
+        } catch {
+            diagnostics.report("could not read YAML: \(error)", at: .start(of: file.path))
+        }
+        return []
+    }
+
+    private static func describe(_ error: YamlError) -> (String, Mark?) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text): " } ?? ""
+            return ("malformed YAML: \(prefix)\(problem)", mark)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping; each key may appear once", context.mark)
+        case .reader(let problem, _, _, _):
+            return ("the file is not readable text: \(problem)", nil)
+        default:
+            return ("malformed YAML: \(error)", nil)
+        }
+    }
+
+    private static func decodeDocument(_ document: SpecNode, file: String, _ diagnostics: DiagnosticCollector) -> Document? {
+        guard let root = MappingReader(
+            document, what: "a spec document", allowedKeys: ["apiVersion", "kind", "metadata", "spec"], diagnostics: diagnostics
+        ) else { return nil }
+        if let version = root.string("apiVersion", required: true), version != apiVersion {
+            root.report("unsupported apiVersion \"\(version)\"; expected \"\(apiVersion)\"", at: "apiVersion")
+        }
+        let expectedKind = SpecFile.directories.first { file.hasPrefix($0.directory + "/") }?.kind
+        guard let kind = root.string("kind", required: true) else { return nil }
+        guard ["Pipeline", "Environment"].contains(kind) else {
+            root.report("unknown kind \"\(kind)\"; expected Pipeline or Environment", at: "kind")
+            return nil
+        }
+        if let expectedKind, kind != expectedKind {
+            root.report("a \(kind) does not belong in \(file.split(separator: "/").first ?? "")/; expected kind \(expectedKind) here", at: "kind")
+        }
+        let named = decodeMetadata(root)
+        let specKeys = kind == "Pipeline" ? PipelineSpec.specKeys : EnvironmentSpec.specKeys
+        guard let spec = root.mapping("spec", what: "the spec of a \(kind)", allowedKeys: specKeys, required: true),
+              let (metadata, location) = named
+        else { return nil }
+        if kind == "Pipeline" {
+            return PipelineSpec.decode(spec: spec, metadata: metadata, location: location).map(Document.pipeline)
+        }
+        return EnvironmentSpec.decode(spec: spec, metadata: metadata, location: location).map(Document.environment)
+    }
+
+    /// The document's metadata, and where its name is written (the place problems with the whole document point to).
+    private static func decodeMetadata(_ root: MappingReader) -> (SpecMetadata, SourceLocation)? {
+        guard let metadata = root.mapping("metadata", what: "metadata", allowedKeys: ["name", "labels"], required: true),
+              let name = metadata.string("name", required: true)
+        else { return nil }
+        if !SpecMetadata.isValidName(name) {
+            metadata.report("metadata.name must be \(SpecMetadata.nameExpectation), found \"\(name)\"", at: "name")
+            return nil
+        }
+        return (SpecMetadata(name: name, labels: metadata.stringMap("labels") ?? [:]), metadata.keyLocation("name"))
+    }
+}
