@@ -96,6 +96,14 @@ public final class MappingReader {
     public func int(_ key: String, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let node = value(key, required: required) else { return nil }
         guard node.scalarText != nil, let number = node.node.int else {
+            if let text = node.scalarText, let range, node.isPlainWholeNumber {
+                // A whole number too large for Int: say what range was expected, not "a whole number".
+                diagnostics.report(
+                    "'\(key)' in \(what) must be between \(range.lowerBound) and \(range.upperBound), found \(text)",
+                    at: node.location
+                )
+                return nil
+            }
             diagnostics.report("expected a whole number for '\(key)' in \(what), found \(node.kindDescription)", at: node.location)
             return nil
         }

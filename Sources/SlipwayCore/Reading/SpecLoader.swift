@@ -9,12 +9,20 @@ public enum SpecLoader {
         let diagnostics = DiagnosticCollector()
         var pipelines: [PipelineSpec] = []
         var environments: [EnvironmentSpec] = []
+        // False once a file that may hold environments could not be read in full:
+        // a stage naming a missing environment then points at that file's own
+        // diagnostics, not at a second, misleading "unknown environment".
+        var environmentsComplete = true
         for file in files.sorted(by: { $0.path < $1.path }) {
-            for document in documents(in: file, diagnostics) {
+            let mayHoldEnvironments = !file.path.hasPrefix("pipelines/")
+            let reported = diagnostics.diagnostics.count
+            let nodes = documents(in: file, diagnostics)
+            if mayHoldEnvironments, diagnostics.diagnostics.count > reported { environmentsComplete = false }
+            for document in nodes {
                 switch decodeDocument(document, file: file.path, diagnostics) {
                 case .pipeline(let pipeline)?: pipelines.append(pipeline)
                 case .environment(let environment)?: environments.append(environment)
-                case nil: break
+                case nil: if mayHoldEnvironments { environmentsComplete = false }
                 }
             }
         }
@@ -25,7 +33,7 @@ public enum SpecLoader {
             )
         }
         let set = SpecSet(pipelines: pipelines, environments: environments)
-        SpecValidator.validate(set, diagnostics)
+        SpecValidator.validate(set, environmentsComplete: environmentsComplete, diagnostics)
         if !diagnostics.isEmpty {
             return .failure(SpecLoadError(diagnostics: diagnostics.diagnostics))
         }
@@ -38,19 +46,25 @@ public enum SpecLoader {
     }
 
     private static func documents(in file: SpecFile, _ diagnostics: DiagnosticCollector) -> [SpecNode] {
+        // Documents are read one by one from the parser: `compose_all`'s sequence
+        // swallows a syntax error (it ends the sequence and keeps the error aside),
+        // which would hide malformed YAML and duplicate keys behind "holds no spec".
+        var nodes: [Node] = []
         do {
-            let nodes = try Yams.compose_all(yaml: file.contents).compactMap { $0 }
+            let parser = try Parser(yaml: file.contents)
+            while let node = try parser.nextRoot() {
+                nodes.append(node)
+            }
             if nodes.isEmpty {
                 diagnostics.report("the file holds no spec; expected a document with apiVersion, kind, metadata and spec", at: .start(of: file.path))
             }
-            return nodes.map { SpecNode($0, file: file.path) }
         } catch let error as YamlError {
             let (message, mark) = describe(error)
             diagnostics.report(message, at: SourceLocation(file: file.path, line: mark?.line ?? 1, column: mark?.column ?? 1))
         } catch {
             diagnostics.report("could not read YAML: \(error)", at: .start(of: file.path))
         }
-        return []
+        return nodes.map { SpecNode($0, file: file.path) }
     }
 
     private static func describe(_ error: YamlError) -> (String, Mark?) {
@@ -83,17 +97,23 @@ public enum SpecLoader {
             return nil
         }
         if let expectedKind, kind != expectedKind {
-            root.report("a \(kind) does not belong in \(file.split(separator: "/").first ?? "")/; expected kind \(expectedKind) here", at: "kind")
+            root.report("\(article(kind)) \(kind) does not belong in \(file.split(separator: "/").first ?? "")/; expected kind \(expectedKind) here", at: "kind")
+            // Reading it as the other kind would only add unknown-key noise.
+            return nil
         }
         let named = decodeMetadata(root)
         let specKeys = kind == "Pipeline" ? PipelineSpec.specKeys : EnvironmentSpec.specKeys
-        guard let spec = root.mapping("spec", what: "the spec of a \(kind)", allowedKeys: specKeys, required: true),
+        guard let spec = root.mapping("spec", what: "the spec of \(article(kind)) \(kind)", allowedKeys: specKeys, required: true),
               let (metadata, location) = named
         else { return nil }
         if kind == "Pipeline" {
             return PipelineSpec.decode(spec: spec, metadata: metadata, location: location).map(Document.pipeline)
         }
         return EnvironmentSpec.decode(spec: spec, metadata: metadata, location: location).map(Document.environment)
+    }
+
+    private static func article(_ kind: String) -> String {
+        kind.first.map { "AEIOU".contains($0) } == true ? "an" : "a"
     }
 
     /// The document's metadata, and where its name is written (the place problems with the whole document point to).

@@ -39,6 +39,14 @@ public struct SpecNode {
         }
     }
 
+    /// A plain scalar of digits (with an optional sign) that may be too large for `Int`.
+    var isPlainWholeNumber: Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        var digits = Substring(scalar.string)
+        if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     var isNull: Bool {
         if case .scalar(let scalar) = node, scalar.style == .plain, node.null != nil { return true }
         return false

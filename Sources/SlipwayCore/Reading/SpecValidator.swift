@@ -2,7 +2,9 @@
 /// real environments in promotion order, references to checks and analyses
 /// that exist, gates that point to earlier stages.
 enum SpecValidator {
-    static func validate(_ set: SpecSet, _ diagnostics: DiagnosticCollector) {
+    /// `environmentsComplete` is false when some environment file could not be read;
+    /// a stage naming an environment that is not in `set` is then not reported again.
+    static func validate(_ set: SpecSet, environmentsComplete: Bool = true, _ diagnostics: DiagnosticCollector) {
         reportDuplicates(set.pipelines.map { ($0.name, $0.location) }, what: "pipeline", diagnostics)
         reportDuplicates(set.environments.map { ($0.name, $0.location) }, what: "environment", diagnostics)
         var orders: [Int: EnvironmentSpec] = [:]
@@ -26,11 +28,13 @@ enum SpecValidator {
             }
         }
         for pipeline in set.pipelines {
-            validate(pipeline, in: set, diagnostics)
+            validate(pipeline, in: set, environmentsComplete: environmentsComplete, diagnostics)
         }
     }
 
-    private static func validate(_ pipeline: PipelineSpec, in set: SpecSet, _ diagnostics: DiagnosticCollector) {
+    private static func validate(
+        _ pipeline: PipelineSpec, in set: SpecSet, environmentsComplete: Bool, _ diagnostics: DiagnosticCollector
+    ) {
         reportDuplicates(pipeline.checks.map { ($0.name, $0.location) }, what: "check", diagnostics)
         reportDuplicates(pipeline.analyses.map { ($0.name, $0.location) }, what: "analysis", diagnostics)
         let known = set.environments.map(\.name)
@@ -46,6 +50,7 @@ enum SpecValidator {
             }
             seen[stage.environment] = stage
             guard let environment = set.environment(named: stage.environment) else {
+                guard environmentsComplete else { continue }
                 var message = "unknown environment '\(stage.environment)'; "
                 message += known.isEmpty ? "no environments are defined in environments/" : "expected one of: \(known.sorted().joined(separator: ", "))"
                 if let suggestion = closestMatch(to: stage.environment, among: known) { message += " (did you mean '\(suggestion)'?)" }
@@ -59,7 +64,9 @@ enum SpecValidator {
                         at: stage.location
                     )
                 } else {
-                    let skipped = set.orderedEnvironments.filter { $0.order > previous.environment.order && $0.order < environment.order }
+                    let skipped = set.orderedEnvironments.filter {
+                        $0.order > previous.environment.order && $0.order < environment.order && seen[$0.name] == nil
+                    }
                     if !skipped.isEmpty {
                         diagnostics.report(
                             "stage '\(stage.environment)' skips \(skipped.map { "'\($0.name)'" }.joined(separator: ", ")) between '\(previous.environment.name)' and '\(stage.environment)'; add a stage for it or remove the environment",

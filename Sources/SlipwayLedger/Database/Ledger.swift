@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The ledger: Slipway's record of runs, promotions and every transition, in
+/// PostgreSQL. Open it in a scope with `withLedger`; the connection pool lives
+/// exactly as long as the scope.
+public final class Ledger: Sendable {
+    public let configuration: DatabaseConfiguration
+    let client: PostgresClient
+    let logger: Logger
+    /// The clock events are stamped with; injected so tests control time.
+    let now: @Sendable () -> Date
+
+    private init(configuration: DatabaseConfiguration, client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Connects (failing fast with a clear message when the server cannot be reached),
+    /// migrates or checks the schema, runs `body`, and closes every connection.
+    ///
+    /// - Parameter migrate: apply pending migrations first; when false, a database
+    ///   behind this binary's schema is an error that says to run `slipway db migrate`.
+    public static func withLedger<Result: Sendable>(
+        _ configuration: DatabaseConfiguration,
+        logger: Logger,
+        migrate: Bool = true,
+        now: @escaping @Sendable () -> Date = { Date() },
+        _ body: (Ledger) async throws -> Result
+    ) async throws -> Result {
+        try await probe(configuration, logger: logger)
+        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let ledger = Ledger(configuration: configuration, client: client, logger: logger, now: now)
+            if migrate {
+                _ = try await ledger.migrate()
+            } else {
+                try await ledger.requireCurrentSchema()
+            }
+            return try await body(ledger)
+        }
+    }
+
+    /// One connection attempt with a short timeout: the pool would retry an
+    /// unreachable server quietly, and a user should hear about it at once.
+    static func probe(_ configuration: DatabaseConfiguration, logger: Logger) async throws {
+        var connectionConfiguration: PostgresConnection.Configuration
+        if let socket = configuration.socketDirectory {
+            connectionConfiguration = .init(
+                unixSocketPath: socket + "/.s.PGSQL.\(configuration.port)", username: configuration.username,
+                password: configuration.password, database: configuration.database
+            )
+        } else {
+            connectionConfiguration = .init(
+                host: configuration.host, port: configuration.port, username: configuration.username,
+                password: configuration.password, database: configuration.database, tls: configuration.connectionTLS
+            )
+        }
+        connectionConfiguration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            let wrapped = LedgerError.wrap(error, doing: "cannot connect to PostgreSQL at \(configuration)")
+            var message = wrapped.message
+            if wrapped.code == .unreachable {
+                message += " (is the server running? set DATABASE_URL or --database-url, or leave both unset to use Slipway's embedded PostgreSQL)"
+            }
+            throw LedgerError(wrapped.code == .query ? .unreachable : wrapped.code, message, cause: wrapped.cause)
+        }
+    }
+
+    /// Runs `body` in one transaction; an error rolls everything in it back.
+    public func transaction<Result: Sendable>(_ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(LedgerTransaction(connection: connection, logger: logger, now: now))
+            }
+        } catch {
+            throw LedgerError.wrap(error, doing: "a ledger transaction failed")
+        }
+    }
+
+    /// Runs a read-only query outside any explicit transaction.
+    func read<Result: Sendable>(_ what: String, _ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                try await body(LedgerTransaction(connection: connection, logger: logger, now: now))
+            }
+        } catch {
+            throw LedgerError.wrap(error, doing: what)
+        }
+    }
+}
+
+/// A connection inside a transaction, with the ledger's logger and clock.
+public struct LedgerTransaction: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger)
+    }
+}
+
+extension DatabaseConfiguration {
+    var connectionTLS: PostgresConnection.Configuration.TLS {
+        switch tls {
+        case .disable: return .disable
+        case .prefer: return (try? NIOSSLContext(configuration: .makeClientConfiguration())).map { .prefer($0) } ?? .disable
+        case .require: return (try? NIOSSLContext(configuration: .makeClientConfiguration())).map { .require($0) } ?? .disable
+        }
+    }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        if let socket = socketDirectory {
+            return .init(unixSocketPath: socket + "/.s.PGSQL.\(port)", username: username, password: password, database: database)
+        }
+        let clientTLS: PostgresClient.Configuration.TLS
+        switch tls {
+        case .disable: clientTLS = .disable
+        case .prefer: clientTLS = .prefer(.makeClientConfiguration())
+        case .require: clientTLS = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: clientTLS
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 8
+        return configuration
+    }
+}
+
+extension Ledger {
+    /// One connection for administrative statements (creating a database), closed at the end of the scope.
+    static func withMaintenanceConnection<Result: Sendable>(
+        _ configuration: DatabaseConfiguration, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var connectionConfiguration = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: configuration.connectionTLS
+        )
+        connectionConfiguration.options.connectTimeout = .seconds(10)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: logger)
+        } catch {
+            throw LedgerError.wrap(error, doing: "cannot connect to PostgreSQL at \(configuration)")
+        }
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw LedgerError.wrap(error, doing: "an administrative statement failed on \(configuration)")
+        }
+    }
+}

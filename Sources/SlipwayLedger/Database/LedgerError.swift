@@ -1,0 +1,54 @@
+import PostgresNIO
+
+/// A ledger failure with a message a person can act on. Its `code` is short
+/// and stable, safe as a metric label; the message never holds a password.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+        public var description: String { name }
+
+        public static let configuration = Code(name: "configuration")
+        public static let unreachable = Code(name: "unreachable")
+        public static let authentication = Code(name: "authentication")
+        public static let schemaTooNew = Code(name: "schema-too-new")
+        public static let migrationChanged = Code(name: "migration-changed")
+        public static let query = Code(name: "query")
+        public static let notFound = Code(name: "not-found")
+        public static let conflict = Code(name: "conflict")
+        public static let invalidArgument = Code(name: "invalid-argument")
+        public static let embeddedServer = Code(name: "embedded-server")
+    }
+
+    public var code: Code
+    public var message: String
+    public var cause: String?
+
+    public init(_ code: Code, _ message: String, cause: String? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        cause.map { "\(message): \($0)" } ?? message
+    }
+
+    /// Turns a PostgresNIO error into a message that names what Slipway was doing.
+    static func wrap(_ error: any Error, doing what: String) -> LedgerError {
+        if let ledgerError = error as? LedgerError { return ledgerError }
+        if let psql = error as? PSQLError {
+            if let serverMessage = psql.serverInfo?[.message] {
+                let state = psql.serverInfo?[.sqlState] ?? ""
+                let code: Code = state == "28P01" || state == "28000" ? .authentication : (state == "23505" ? .conflict : .query)
+                var cause = serverMessage
+                if let detail = psql.serverInfo?[.detail] { cause += " (\(detail))" }
+                return LedgerError(code, what, cause: cause)
+            }
+            if let underlying = psql.underlying {
+                return LedgerError(.unreachable, what, cause: "\(underlying)")
+            }
+            return LedgerError(.query, what, cause: "\(psql.code)")
+        }
+        return LedgerError(.query, what, cause: "\(error)")
+    }
+}

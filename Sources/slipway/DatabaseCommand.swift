@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import SlipwayLedger
+
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Manage the ledger database: migrate its schema, start or stop the embedded PostgreSQL.",
+        subcommands: [Migrate.self, Status.self, Start.self, Stop.self]
+    )
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending schema migrations (safe to run twice, and from several places at once)."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingFailures {
+                let report = try await DatabaseSource.withLedger(global, migrate: false) { ledger in
+                    try await ledger.migrate()
+                }
+                if report.applied.isEmpty {
+                    print("schema is at version \(report.currentVersion); nothing to apply")
+                } else {
+                    print("applied migration\(report.applied.count == 1 ? "" : "s") \(report.applied.map(String.init).joined(separator: ", ")); schema is at version \(report.currentVersion)")
+                }
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which database the ledger uses and its schema version.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "table (human-readable) or json.")
+        var output: OutputFormat = .table
+
+        struct Report: Encodable {
+            var database: String
+            var embedded: Bool
+            var schemaVersion: Int
+            var binarySchemaVersion: Int
+            var events: Int64
+        }
+
+        func run() async throws {
+            try await runReportingFailures {
+                let logger = global.makeLogger()
+                let configuration = try await DatabaseSource.configuration(global, logger: logger)
+                let embedded = global.databaseURL == nil && (ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
+                let report = try await Ledger.withLedger(configuration, logger: logger, migrate: false) { ledger in
+                    Report(
+                        database: configuration.description, embedded: embedded, schemaVersion: try await ledger.schemaVersion(),
+                        binarySchemaVersion: LedgerSchema.latestVersion, events: try await ledger.eventCount()
+                    )
+                }
+                if output == .json {
+                    try printJSON(report)
+                } else {
+                    print("database:       \(report.database)\(report.embedded ? " (embedded)" : "")")
+                    print("schema version: \(report.schemaVersion) (this slipway: \(report.binarySchemaVersion))")
+                    print("events:         \(report.events)")
+                }
+            }
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start the embedded PostgreSQL (creating it the first time) and print how to reach it."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(name: .long, help: "Print only the database URL, password included, for scripts (DATABASE_URL=$(slipway db start --print-url)).")
+        var printURL = false
+
+        func run() async throws {
+            try await runReportingFailures {
+                let server = DatabaseSource.embeddedServer(global)
+                let configuration = try await server.start(logger: global.makeLogger())
+                if printURL {
+                    print(configuration.url)
+                } else {
+                    print("embedded PostgreSQL running at \(configuration) (password in \(server.directory)/credentials)")
+                }
+            }
+        }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the embedded PostgreSQL.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingFailures {
+                let server = DatabaseSource.embeddedServer(global)
+                switch server.state() {
+                case .notCreated:
+                    print("no embedded PostgreSQL in \(server.directory)")
+                case .stopped:
+                    print("embedded PostgreSQL in \(server.directory) is not running")
+                case .running(let port):
+                    try server.stop()
+                    print("stopped the embedded PostgreSQL on port \(port)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import SlipwayLedger
+
+/// Which PostgreSQL the ledger lives in: --database-url, else $DATABASE_URL,
+/// else the embedded cluster under the state directory (started on demand).
+enum DatabaseSource {
+    static func configuration(_ options: GlobalOptions, logger: Logger) async throws -> DatabaseConfiguration {
+        if let url = options.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            return try DatabaseConfiguration(url: url)
+        }
+        let embedded = embeddedServer(options)
+        if case .running = embedded.state() {
+            return try await embedded.start(logger: logger)
+        }
+        printNote("starting Slipway's embedded PostgreSQL in \(embedded.directory) …")
+        return try await embedded.start(logger: logger)
+    }
+
+    static func embeddedServer(_ options: GlobalOptions) -> EmbeddedPostgres {
+        EmbeddedPostgres(directory: options.resolvedStateDirectory + "/postgres")
+    }
+
+    /// Opens the ledger for a command, applying pending migrations first.
+    static func withLedger<Result: Sendable>(
+        _ options: GlobalOptions, migrate: Bool = true, _ body: (Ledger) async throws -> Result
+    ) async throws -> Result {
+        let logger = options.makeLogger()
+        let configuration = try await configuration(options, logger: logger)
+        return try await Ledger.withLedger(configuration, logger: logger, migrate: migrate, body)
+    }
+}
