@@ -8,11 +8,11 @@ extension EnvironmentSpec {
         let target = decodeTarget(spec)
         var endpoints: [String] = []
         if let ollama = spec.mapping("ollama", what: "ollama", allowedKeys: ["endpoints"]) {
-            for endpoint in ollama.stringList("endpoints", required: true) ?? [] {
+            for (endpoint, location) in ollama.locatedStringList("endpoints", required: true) ?? [] {
                 if let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
                     endpoints.append(endpoint)
                 } else {
-                    ollama.report("expected an http:// or https:// URL in 'endpoints', found \"\(endpoint)\"", at: "endpoints")
+                    spec.diagnostics.report("expected an http:// or https:// URL in 'endpoints', found \"\(endpoint)\"", at: location)
                 }
             }
         }
@@ -80,12 +80,12 @@ extension EnvironmentSpec {
     private static func decodeApprovals(_ reader: MappingReader) -> ApprovalPolicy? {
         let required = reader.int("required", required: true, in: 1...100)
         var approvers: [Approver] = []
-        if let texts = reader.stringList("approvers", required: true) {
-            for text in texts {
+        if let texts = reader.locatedStringList("approvers", required: true) {
+            for (text, location) in texts {
                 if let approver = Approver(text) {
                     approvers.append(approver)
                 } else {
-                    reader.report("expected \(Approver.expectation) in 'approvers', found \"\(text)\"", at: "approvers")
+                    reader.diagnostics.report("expected \(Approver.expectation) in 'approvers', found \"\(text)\"", at: location)
                 }
             }
             if texts.isEmpty {

@@ -145,17 +145,28 @@ public final class MappingReader {
     }
 
     func readStringList(_ node: SpecNode, key: String) -> [String]? {
+        readLocatedStringList(node, key: key)?.map(\.text)
+    }
+
+    /// A list of strings, each with where it is written, so a problem with one
+    /// item can point at that item rather than at the list.
+    public func locatedStringList(_ key: String, required: Bool = false) -> [(text: String, location: SourceLocation)]? {
+        guard let node = value(key, required: required) else { return nil }
+        return readLocatedStringList(node, key: key)
+    }
+
+    func readLocatedStringList(_ node: SpecNode, key: String) -> [(text: String, location: SourceLocation)]? {
         guard let items = node.sequenceItems else {
             diagnostics.report("expected a list of strings for '\(key)' in \(what), found \(node.kindDescription)", at: node.location)
             return nil
         }
-        var strings: [String] = []
+        var strings: [(text: String, location: SourceLocation)] = []
         for item in items {
             guard let text = item.scalarText else {
                 diagnostics.report("expected a string in the list '\(key)' of \(what), found \(item.kindDescription)", at: item.location)
                 continue
             }
-            strings.append(text)
+            strings.append((text, item.location))
         }
         return strings
     }
@@ -237,10 +248,13 @@ func closestMatch(to word: String, among candidates: [String]) -> String? {
     return best?.name
 }
 
+/// Edits (insert, delete, replace, or swap two neighbours) from `a` to `b`:
+/// "prdo" is one swap from "prod", as close as a typo can be.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var beforePrevious: [Int] = []
     var previous = Array(0...b.count)
     for i in 1...a.count {
         var current = [i] + Array(repeating: 0, count: b.count)
@@ -250,7 +264,11 @@ func editDistance(_ a: String, _ b: String) -> Int {
                 current[j - 1] + 1,
                 previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
             )
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
+        beforePrevious = previous
         previous = current
     }
     return previous[b.count]

@@ -45,8 +45,10 @@ public enum SpecDuration {
         return .milliseconds(total)
     }
 
-    /// Formats a duration the way specs write it: `1h30m`, `45s`, `250ms`.
+    /// Formats a duration the way specs write it: `1h30m`, `45s`, `250ms`
+    /// (a negative one, such as time past a deadline, with a leading `-`).
     public static func format(_ duration: Duration) -> String {
+        if duration < .zero { return "-" + format(.zero - duration) }
         var remaining = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
         if remaining == 0 { return "0s" }
         var text = ""
