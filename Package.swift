@@ -1,10 +1,10 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
-/// One set of settings for every target. CI adds `-warnings-as-errors` through
-/// `make test` (see the Makefile), so local builds stay fast to iterate on.
+/// One set of settings for every target of ours: Swift 6 mode, and warnings are errors.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayTestSupport"],
+            dependencies: ["SlipwayTestSupport", "SlipwayLedger", "SlipwayCore"],
             swiftSettings: swiftSettings
         ),
     ]

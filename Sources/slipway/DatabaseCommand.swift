@@ -18,7 +18,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingFailures {
-                let report = try await DatabaseSource.withLedger(global, migrate: false) { ledger in
+                let report = try await DatabaseSource.withLedger(global, schema: .unchecked) { ledger in
                     try await ledger.migrate()
                 }
                 if report.applied.isEmpty {
@@ -51,7 +51,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                 let logger = global.makeLogger()
                 let configuration = try await DatabaseSource.configuration(global, logger: logger)
                 let embedded = global.databaseURL == nil && (ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-                let report = try await Ledger.withLedger(configuration, logger: logger, migrate: false) { ledger in
+                let report = try await Ledger.withLedger(configuration, logger: logger, schema: .unchecked) { ledger in
                     Report(
                         database: configuration.description, embedded: embedded, schemaVersion: try await ledger.schemaVersion(),
                         binarySchemaVersion: LedgerSchema.latestVersion, events: try await ledger.eventCount()
@@ -105,7 +105,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                 case .stopped:
                     print("embedded PostgreSQL in \(server.directory) is not running")
                 case .running(let port):
-                    try server.stop()
+                    try await server.stop()
                     print("stopped the embedded PostgreSQL on port \(port)")
                 }
             }

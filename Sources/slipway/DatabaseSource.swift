@@ -23,10 +23,10 @@ enum DatabaseSource {
 
     /// Opens the ledger for a command, applying pending migrations first.
     static func withLedger<Result: Sendable>(
-        _ options: GlobalOptions, migrate: Bool = true, _ body: (Ledger) async throws -> Result
+        _ options: GlobalOptions, schema: SchemaHandling = .migrate, _ body: (Ledger) async throws -> Result
     ) async throws -> Result {
         let logger = options.makeLogger()
         let configuration = try await configuration(options, logger: logger)
-        return try await Ledger.withLedger(configuration, logger: logger, migrate: migrate, body)
+        return try await Ledger.withLedger(configuration, logger: logger, schema: schema, body)
     }
 }

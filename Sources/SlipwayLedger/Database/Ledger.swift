@@ -25,25 +25,27 @@ public final class Ledger: Sendable {
     /// Connects (failing fast with a clear message when the server cannot be reached),
     /// migrates or checks the schema, runs `body`, and closes every connection.
     ///
-    /// - Parameter migrate: apply pending migrations first; when false, a database
-    ///   behind this binary's schema is an error that says to run `slipway db migrate`.
+    /// - Parameter schema: what to do about the schema before `body` runs (see `SchemaHandling`).
     public static func withLedger<Result: Sendable>(
         _ configuration: DatabaseConfiguration,
         logger: Logger,
-        migrate: Bool = true,
+        schema: SchemaHandling = .migrate,
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: (Ledger) async throws -> Result
     ) async throws -> Result {
         try await probe(configuration, logger: logger)
-        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        // The pool's own chatter (e.g. a lease requested a moment before `run()` starts) is noise below debug level.
+        var poolLogger = logger
+        if poolLogger.logLevel > .debug { poolLogger.logLevel = .error }
+        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: poolLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let ledger = Ledger(configuration: configuration, client: client, logger: logger, now: now)
-            if migrate {
-                _ = try await ledger.migrate()
-            } else {
-                try await ledger.requireCurrentSchema()
+            switch schema {
+            case .migrate: try await ledger.migrate()
+            case .requireCurrent: try await ledger.requireCurrentSchema()
+            case .unchecked: break
             }
             return try await body(ledger)
         }
@@ -79,6 +81,7 @@ public final class Ledger: Sendable {
     }
 
     /// Runs `body` in one transaction; an error rolls everything in it back.
+    @discardableResult
     public func transaction<Result: Sendable>(_ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -99,6 +102,16 @@ public final class Ledger: Sendable {
             throw LedgerError.wrap(error, doing: what)
         }
     }
+}
+
+/// What `withLedger` does about the schema before handing the ledger out.
+public enum SchemaHandling: Sendable {
+    /// Apply pending migrations (the default: every start brings the schema up to date).
+    case migrate
+    /// Fail unless the schema is exactly this binary's, saying to run `slipway db migrate`.
+    case requireCurrent
+    /// Touch nothing: for `db migrate` and `db status`, which handle the schema themselves.
+    case unchecked
 }
 
 /// A connection inside a transaction, with the ledger's logger and clock.

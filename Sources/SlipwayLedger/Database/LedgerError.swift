@@ -36,6 +36,12 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
     /// Turns a PostgresNIO error into a message that names what Slipway was doing.
     static func wrap(_ error: any Error, doing what: String) -> LedgerError {
         if let ledgerError = error as? LedgerError { return ledgerError }
+        if let transaction = error as? PostgresTransactionError {
+            // The closure's own error says what went wrong; BEGIN/COMMIT failures come after it.
+            if let cause = transaction.closureError ?? transaction.commitError ?? transaction.beginError {
+                return wrap(cause, doing: what)
+            }
+        }
         if let psql = error as? PSQLError {
             if let serverMessage = psql.serverInfo?[.message] {
                 let state = psql.serverInfo?[.sqlState] ?? ""

@@ -49,14 +49,14 @@ public struct EmbeddedPostgres: Sendable {
     public func start(logger: Logger) async throws -> DatabaseConfiguration {
         let binaries = try PostgresBinaries.locate()
         if state() == .notCreated {
-            try create(binaries, logger: logger)
+            try await create(binaries, logger: logger)
         }
         let password = try String(contentsOfFile: credentialsFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let port: Int
         if let running = runningPort() {
             port = running
         } else {
-            port = try startServer(binaries, logger: logger)
+            port = try await startServer(binaries, logger: logger)
         }
         let configuration = DatabaseConfiguration(
             host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: password,
@@ -67,10 +67,10 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Stops a running cluster; stopping a stopped one does nothing.
-    public func stop() throws {
+    public func stop() async throws {
         guard runningPort() != nil else { return }
         let binaries = try PostgresBinaries.locate()
-        let outcome = try LocalCommand(
+        let outcome = try await LocalCommand(
             executable: binaries.pgCtl, arguments: ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], user: serverUser
         ).run()
         guard outcome.status == 0 else {
@@ -78,7 +78,7 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
-    private func create(_ binaries: PostgresBinaries, logger: Logger) throws {
+    private func create(_ binaries: PostgresBinaries, logger: Logger) async throws {
         let files = FileManager.default
         try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try files.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
@@ -92,7 +92,7 @@ public struct EmbeddedPostgres: Sendable {
             try handOver([directory, socketDirectory, passwordFile], to: user)
         }
         logger.info("creating the embedded PostgreSQL cluster", metadata: ["directory": "\(dataDirectory)"])
-        let outcome = try LocalCommand(
+        let outcome = try await LocalCommand(
             executable: binaries.initdb,
             arguments: [
                 "-D", dataDirectory, "-U", EmbeddedPostgres.superuser, "--pwfile", passwordFile,
@@ -110,7 +110,7 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
-    private func startServer(_ binaries: PostgresBinaries, logger: Logger) throws -> Int {
+    private func startServer(_ binaries: PostgresBinaries, logger: Logger) async throws -> Int {
         var port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if port == nil || FreeLoopbackPort.isListening(port!) {
             port = try FreeLoopbackPort.find()
@@ -122,7 +122,7 @@ public struct EmbeddedPostgres: Sendable {
             try? handOver([logFile], to: user, create: true)
         }
         let options = "-p \(chosen) -c listen_addresses=127.0.0.1 -c unix_socket_directories='\(socketDirectory)'"
-        let outcome = try LocalCommand(
+        let outcome = try await LocalCommand(
             executable: binaries.pgCtl,
             arguments: ["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", options],
             user: serverUser

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The `slipway` executable this package built, run as a user would run it.
+public enum SlipwayBinary {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Where SwiftPM put the executable: beside the test bundle.
+    public static func path() throws -> String {
+        var candidates: [URL] = []
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.appendingPathComponent("slipway"))
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("slipway"))
+        for directory in Bundle.allBundles.map(\.bundleURL) {
+            candidates.append(directory.deletingLastPathComponent().appendingPathComponent("slipway"))
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/slipway"))
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate.path
+        }
+        throw TemporaryDirectoryError(message: "the slipway executable was not built; looked in \(candidates.map(\.path))")
+    }
+
+    /// Runs `slipway` with `arguments` in `directory`, with no standard input, and waits for it.
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+    ) throws -> Output {
+        let scratch = try TemporaryDirectory(prefix: "slipway-cli")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path())
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let outPath = scratch.path("stdout"), errPath = scratch.path("stderr")
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+              FileManager.default.createFile(atPath: errPath, contents: nil)
+        else { throw TemporaryDirectoryError(message: "cannot create output files in \(scratch.path)") }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Output(
+            status: process.terminationStatus,
+            stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: errPath, encoding: .utf8)
+        )
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import SlipwayLedger
+import SlipwayTestSupport
+import Testing
+
+@Suite("Embedded PostgreSQL")
+struct EmbeddedPostgresTests {
+    @Test("is created on first start, reused while running, and restarted on its old port after a stop")
+    func lifecycle() async throws {
+        let scratch = try TemporaryDirectory(prefix: "slipway-embedded")
+        // As root the server runs as an unprivileged user, which must be able to reach the directory.
+        chmod(scratch.path, 0o755)
+        let server = EmbeddedPostgres(directory: scratch.path("state/postgres"))
+        #expect(server.state() == .notCreated)
+        let first = try await server.start(logger: TestDatabase.logger)
+        defer { Task { try? await server.stop() } }
+        guard case .running(let port) = server.state() else {
+            Issue.record("the server is not running after start")
+            return
+        }
+        #expect(port == first.port)
+        #expect(first.host == "127.0.0.1")
+        #expect(first.password?.count == 32)
+        let credentials = try FileManager.default.attributesOfItem(atPath: scratch.path("state/postgres/credentials"))
+        #expect((credentials[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // The ledger works on it, and a second start reuses the running server.
+        let version = try await Ledger.withLedger(first, logger: TestDatabase.logger) { ledger in try await ledger.schemaVersion() }
+        #expect(version == LedgerSchema.latestVersion)
+        let second = try await server.start(logger: TestDatabase.logger)
+        #expect(second == first)
+
+        // Password authentication is on: a wrong password is refused.
+        var wrong = first
+        wrong.password = "not-the-password"
+        let error = await #expect(throws: LedgerError.self) {
+            try await Ledger.withLedger(wrong, logger: TestDatabase.logger) { _ in }
+        }
+        #expect(error?.code == .authentication)
+
+        try await server.stop()
+        #expect(server.state() == .stopped)
+        let third = try await server.start(logger: TestDatabase.logger)
+        #expect(third.port == first.port)
+        // The data survived the restart.
+        let again = try await Ledger.withLedger(third, logger: TestDatabase.logger, schema: .requireCurrent) { ledger in try await ledger.schemaVersion() }
+        #expect(again == LedgerSchema.latestVersion)
+        try await server.stop()
+    }
+}

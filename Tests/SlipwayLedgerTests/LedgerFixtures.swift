@@ -1,0 +1,54 @@
+import Foundation
+import SlipwayCore
+import SlipwayLedger
+import SlipwayTestSupport
+
+/// A clock tests set by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
+        current = start
+    }
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func advance(by seconds: TimeInterval) {
+        lock.lock()
+        current = current.addingTimeInterval(seconds)
+        lock.unlock()
+    }
+}
+
+/// Opens a migrated ledger on a fresh database for one test.
+func withTestLedger<Result: Sendable>(
+    clock: ManualClock? = nil,
+    _ body: (Ledger, DatabaseConfiguration) async throws -> Result
+) async throws -> Result {
+    let now: @Sendable () -> Date
+    if let clock {
+        now = { clock.now }
+    } else {
+        now = { Date() }
+    }
+    return try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) async throws -> Result in
+        try await Ledger.withLedger(configuration, logger: TestDatabase.logger, now: now) { ledger in
+            try await body(ledger, configuration)
+        }
+    }
+}
+
+/// A 40-character SHA that starts with `seed` in hex, so prefixes tell seeds apart.
+func sha(_ seed: Int) -> String {
+    let hex = String(seed, radix: 16)
+    return hex + String(repeating: "0", count: 40 - hex.count)
+}
+
+func newRun(_ pipeline: String = "model-serve", commit: Int = 1, by actor: String = "ada") -> NewRun {
+    NewRun(pipeline: pipeline, commitSHA: sha(commit), branch: "main", trigger: .manual, triggeredBy: actor, commitAuthor: "Ada <ada@example.com>")
+}
