@@ -22,6 +22,8 @@ build: deps
 test: deps
 	scripts/with-test-postgres.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
 
+# The demo will need HAProxy once the Local target exists; installing it now keeps `make demo` one command.
+demo: APT_PACKAGES += haproxy
 demo: build
 	scripts/demo.sh
 

@@ -25,12 +25,9 @@ struct AuditCommand: AsyncParsableCommand {
         var expectHead: String?
 
         @Option(name: .long, help: "table (human-readable) or json.")
-        var output: OutputFormat = .table
+        var output: ReportFormat = .table
 
         func validate() throws {
-            guard OutputFormat.textOrJSON.contains(output) else {
-                throw ValidationError("--output must be table or json for audit verify")
-            }
             if let expectHead, expectHead.count != 64 || !expectHead.allSatisfy(\.isHexDigit) {
                 throw ValidationError("--expect-head must be a 64-character hex SHA-256, as `audit verify` prints it")
             }

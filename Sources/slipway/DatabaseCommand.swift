@@ -36,7 +36,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         @Option(name: .long, help: "table (human-readable) or json.")
-        var output: OutputFormat = .table
+        var output: ReportFormat = .table
 
         struct Report: Encodable {
             var database: String

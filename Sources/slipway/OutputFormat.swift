@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
 
-/// How a command prints its result: aligned for a terminal, or stable for scripts.
+/// How a listing prints: aligned for a terminal, or stable for scripts and spreadsheets.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
+}
 
-    static let textOrJSON: [OutputFormat] = [.table, .json]
+/// How a report (not a listing) prints: for a person, or as JSON for scripts.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
 }
 
 /// JSON with sorted keys and ISO 8601 dates: stable for scripts to parse and diff.

@@ -17,13 +17,7 @@ struct PlanCommand: AsyncParsableCommand {
     var pipeline: String?
 
     @Option(name: .long, help: "table (human-readable) or json.")
-    var output: OutputFormat = .table
-
-    func validate() throws {
-        guard OutputFormat.textOrJSON.contains(output) else {
-            throw ValidationError("--output must be table or json for plan")
-        }
-    }
+    var output: ReportFormat = .table
 
     struct Report: Encodable {
         var revision: String

@@ -18,12 +18,9 @@ struct ValidateCommand: AsyncParsableCommand {
     var worktree = false
 
     @Option(name: .long, help: "table (human-readable) or json.")
-    var output: OutputFormat = .table
+    var output: ReportFormat = .table
 
     func validate() throws {
-        guard OutputFormat.textOrJSON.contains(output) else {
-            throw ValidationError("--output must be table or json for validate")
-        }
         if worktree, global.repoIsRemote {
             throw ValidationError("--worktree needs a local --repo; a remote has no work tree")
         }
