@@ -33,6 +33,19 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         cause.map { "\(message): \($0)" } ?? message
     }
 
+    /// NIO's connection errors are long nested descriptions; a person needs the gist.
+    static func plainConnectionCause(_ text: String) -> String {
+        let lowered = text.lowercased()
+        if lowered.contains("connection refused") { return "connection refused" }
+        if lowered.contains("timeout") || lowered.contains("timed out") { return "connection timed out" }
+        if lowered.contains("no such host") || lowered.contains("unknown host") || lowered.contains("name or service not known")
+            || lowered.contains("unresolved") {
+            return "host not found"
+        }
+        if lowered.contains("network is unreachable") { return "network unreachable" }
+        return text
+    }
+
     /// Turns a PostgresNIO error into a message that names what Slipway was doing.
     static func wrap(_ error: any Error, doing what: String) -> LedgerError {
         if let ledgerError = error as? LedgerError { return ledgerError }
@@ -51,7 +64,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
                 return LedgerError(code, what, cause: cause)
             }
             if let underlying = psql.underlying {
-                return LedgerError(.unreachable, what, cause: "\(underlying)")
+                return LedgerError(.unreachable, what, cause: plainConnectionCause("\(underlying)"))
             }
             return LedgerError(.query, what, cause: "\(psql.code)")
         }
