@@ -54,18 +54,7 @@ public final class Ledger: Sendable {
     /// One connection attempt with a short timeout: the pool would retry an
     /// unreachable server quietly, and a user should hear about it at once.
     static func probe(_ configuration: DatabaseConfiguration, logger: Logger) async throws {
-        var connectionConfiguration: PostgresConnection.Configuration
-        if let socket = configuration.socketDirectory {
-            connectionConfiguration = .init(
-                unixSocketPath: socket + "/.s.PGSQL.\(configuration.port)", username: configuration.username,
-                password: configuration.password, database: configuration.database
-            )
-        } else {
-            connectionConfiguration = .init(
-                host: configuration.host, port: configuration.port, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: configuration.connectionTLS
-            )
-        }
+        var connectionConfiguration = configuration.connectionConfiguration
         connectionConfiguration.options.connectTimeout = .seconds(5)
         do {
             let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
@@ -127,6 +116,14 @@ public struct LedgerTransaction: Sendable {
 }
 
 extension DatabaseConfiguration {
+    /// For a single connection (the probe, administrative statements); the pool uses `clientConfiguration`.
+    var connectionConfiguration: PostgresConnection.Configuration {
+        if let socket = socketDirectory {
+            return .init(unixSocketPath: socket + "/.s.PGSQL.\(port)", username: username, password: password, database: database)
+        }
+        return .init(host: host, port: port, username: username, password: password, database: database, tls: connectionTLS)
+    }
+
     var connectionTLS: PostgresConnection.Configuration.TLS {
         switch tls {
         case .disable: return .disable
@@ -159,10 +156,7 @@ extension Ledger {
     static func withMaintenanceConnection<Result: Sendable>(
         _ configuration: DatabaseConfiguration, logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        var connectionConfiguration = PostgresConnection.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: configuration.connectionTLS
-        )
+        var connectionConfiguration = configuration.connectionConfiguration
         connectionConfiguration.options.connectTimeout = .seconds(10)
         let connection: PostgresConnection
         do {
