@@ -49,8 +49,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingFailures {
                 let logger = global.makeLogger()
-                let configuration = try await DatabaseSource.configuration(global, logger: logger)
-                let embedded = global.databaseURL == nil && (ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
+                let (configuration, embedded) = try await DatabaseSource.resolve(global, logger: logger)
                 let report = try await Ledger.withLedger(configuration, logger: logger, schema: .unchecked) { ledger in
                     Report(
                         database: configuration.description, embedded: embedded, schemaVersion: try await ledger.schemaVersion(),

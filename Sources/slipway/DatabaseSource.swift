@@ -5,16 +5,16 @@ import SlipwayLedger
 /// Which PostgreSQL the ledger lives in: --database-url, else $DATABASE_URL,
 /// else the embedded cluster under the state directory (started on demand).
 enum DatabaseSource {
-    static func configuration(_ options: GlobalOptions, logger: Logger) async throws -> DatabaseConfiguration {
+    /// The database to use, and whether it is the embedded one.
+    static func resolve(_ options: GlobalOptions, logger: Logger) async throws -> (configuration: DatabaseConfiguration, embedded: Bool) {
         if let url = options.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            return try DatabaseConfiguration(url: url)
+            return (try DatabaseConfiguration(url: url), false)
         }
         let embedded = embeddedServer(options)
-        if case .running = embedded.state() {
-            return try await embedded.start(logger: logger)
+        if case .running = embedded.state() {} else {
+            printNote("starting Slipway's embedded PostgreSQL in \(embedded.directory) …")
         }
-        printNote("starting Slipway's embedded PostgreSQL in \(embedded.directory) …")
-        return try await embedded.start(logger: logger)
+        return (try await embedded.start(logger: logger), true)
     }
 
     static func embeddedServer(_ options: GlobalOptions) -> EmbeddedPostgres {
@@ -26,7 +26,7 @@ enum DatabaseSource {
         _ options: GlobalOptions, schema: SchemaHandling = .migrate, _ body: (Ledger) async throws -> Result
     ) async throws -> Result {
         let logger = options.makeLogger()
-        let configuration = try await configuration(options, logger: logger)
+        let (configuration, _) = try await resolve(options, logger: logger)
         return try await Ledger.withLedger(configuration, logger: logger, schema: schema, body)
     }
 }
