@@ -45,14 +45,17 @@ public enum SpecDuration {
         return .milliseconds(total)
     }
 
-    /// Formats a duration the way specs write it: `1h30m`, `45s`, `250ms`
-    /// (a negative one, such as time past a deadline, with a leading `-`).
+    /// Formats a duration the way specs write it: `1h30m`, `45s`, `250ms`, `24h`, `7d`
+    /// (a negative one, such as time past a deadline, with a leading `-`). Days are
+    /// used only for whole numbers of days from two on: people say "24h", not "1d".
     public static func format(_ duration: Duration) -> String {
         if duration < .zero { return "-" + format(.zero - duration) }
         var remaining = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
         if remaining == 0 { return "0s" }
+        let day = units.last!.milliseconds
+        let useDays = remaining % day == 0 && remaining >= 2 * day
         var text = ""
-        for unit in units.reversed() where remaining >= unit.milliseconds {
+        for unit in units.reversed() where remaining >= unit.milliseconds && (useDays || unit.suffix != "d") {
             let count = remaining / unit.milliseconds
             remaining -= count * unit.milliseconds
             text += "\(count)\(unit.suffix)"
