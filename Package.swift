@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "SlipwayCore", targets: ["SlipwayCore"]),
         .library(name: "SlipwayGit", targets: ["SlipwayGit"]),
         .library(name: "SlipwayLedger", targets: ["SlipwayLedger"]),
+        .library(name: "OllamaKit", targets: ["OllamaKit"]),
+        .executable(name: "ollama-sim", targets: ["ollama-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -69,6 +73,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OllamaKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ollama-sim",
+            dependencies: [
+                "OllamaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SlipwayTestSupport",
             dependencies: [
                 "SlipwayLedger",
@@ -90,6 +117,17 @@ let package = Package(
         .testTarget(
             name: "SlipwayLedgerTests",
             dependencies: ["SlipwayLedger", "SlipwayCore", "SlipwayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OllamaKitTests",
+            dependencies: [
+                "OllamaKit",
+                "SlipwayTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -80,17 +80,17 @@ struct MigrationTests {
         }
     }
 
-    @Test("an unreachable server fails fast with the address and what to do")
+    @Test("an unreachable server is reported with the address, the cause and what to do")
     func unreachable() async throws {
         let configuration = DatabaseConfiguration(host: "127.0.0.1", port: 1, username: "nobody", database: "nothing")
-        let started = Date()
         let error = await #expect(throws: LedgerError.self) {
             try await Ledger.withLedger(configuration, logger: TestDatabase.logger) { _ in }
         }
         #expect(error?.code == .unreachable)
         #expect(error?.description.contains("127.0.0.1:1") == true)
         #expect(error?.description.contains("DATABASE_URL") == true)
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Refused at once, not a pool that retries until a timeout.
+        #expect(error?.cause == "connection refused")
     }
 
     @Test("database URLs parse, and their description never shows the password")
