@@ -1,6 +1,6 @@
 import Foundation
 
-/// An executable product this package built, found beside the test bundle (like ``SlipwayBinary``).
+/// An executable product this package built, found beside the test bundle.
 public enum BuiltExecutable {
     /// The path of the executable called `name`, e.g. `ollama-sim`.
     public static func path(named name: String) throws -> String {

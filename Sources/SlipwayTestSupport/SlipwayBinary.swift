@@ -10,19 +10,7 @@ public enum SlipwayBinary {
 
     /// Where SwiftPM put the executable: beside the test bundle.
     public static func path() throws -> String {
-        var candidates: [URL] = []
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.appendingPathComponent("slipway"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("slipway"))
-        for directory in Bundle.allBundles.map(\.bundleURL) {
-            candidates.append(directory.deletingLastPathComponent().appendingPathComponent("slipway"))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/slipway"))
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate.path
-        }
-        throw TemporaryDirectoryError(message: "the slipway executable was not built; looked in \(candidates.map(\.path))")
+        try BuiltExecutable.path(named: "slipway")
     }
 
     /// Runs `slipway` with `arguments` in `directory`, with no standard input, and waits for it.

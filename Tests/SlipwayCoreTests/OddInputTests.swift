@@ -139,6 +139,18 @@ import Testing
         ])
     }
 
+    @Test func aliasBombIsRefusedBeforeAnythingWalksIt() {
+        // Each level doubles the one before: 2^40 leaves from a dozen lines.
+        var text = "a0: &a0 [x, x]\n"
+        for level in 1...40 {
+            text += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n"
+        }
+        let diagnostics = loadDiagnostics([.yaml(environmentPath, text)])
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.hasPrefix("the file expands to more than 100000 YAML nodes") == true)
+        #expect(diagnostics.first?.location == SlipwayCore.SourceLocation(file: environmentPath, line: 1, column: 1))
+    }
+
     @Test func tabsAreReportedWhereTheyAre() {
         #expect(loadDiagnostics([.yaml(environmentPath, "apiVersion: slipway/v1\nkind: Environment\nmetadata:\n\tname: dev\n")]) == [
             .at(environmentPath, 4, 1, "malformed YAML: while scanning for the next token: found character that cannot start any token"),

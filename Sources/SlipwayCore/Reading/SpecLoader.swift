@@ -53,6 +53,16 @@ public enum SpecLoader {
         do {
             let parser = try Parser(yaml: file.contents)
             while let node = try parser.nextRoot() {
+                // Aliases are expanded by the parser: a few lines can stand for billions of
+                // nodes ("billion laughs"). Count with a budget before anything walks the tree.
+                var budget = maximumNodesPerFile
+                guard withinBudget(node, &budget) else {
+                    diagnostics.report(
+                        "the file expands to more than \(maximumNodesPerFile) YAML nodes (through anchors and aliases); expected a spec of ordinary size",
+                        at: SourceLocation(file: file.path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+                    )
+                    return []
+                }
                 nodes.append(node)
             }
             if nodes.isEmpty {
@@ -65,6 +75,25 @@ public enum SpecLoader {
             diagnostics.report("could not read YAML: \(error)", at: .start(of: file.path))
         }
         return nodes.map { SpecNode($0, file: file.path) }
+    }
+
+    /// More nodes than any real spec has, and few enough to walk in milliseconds.
+    static let maximumNodesPerFile = 100_000
+
+    /// Counts `node`'s tree against `budget`, stopping as soon as it runs out.
+    private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar, .alias:
+            return true
+        case .sequence(let sequence):
+            for item in sequence where !withinBudget(item, &budget) { return false }
+            return true
+        case .mapping(let mapping):
+            for (key, value) in mapping where !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+            return true
+        }
     }
 
     private static func describe(_ error: YamlError) -> (String, Mark?) {
