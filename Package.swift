@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SlipwayLedger", targets: ["SlipwayLedger"]),
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
+        .library(name: "ModelServe", targets: ["ModelServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -96,6 +97,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ModelServe",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SlipwayTestSupport",
             dependencies: [
                 "SlipwayLedger",
@@ -128,6 +136,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModelServeTests",
+            dependencies: ["ModelServe"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
