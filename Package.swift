@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "ModelServe", targets: ["ModelServe"]),
+        .executable(name: "model-serve", targets: ["model-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -103,6 +104,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "model-serve",
+            dependencies: [
+                "ModelServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SlipwayTestSupport",
             dependencies: [
@@ -136,6 +145,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModelServeCLITests",
+            dependencies: ["ModelServe", "SlipwayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The `slipway` executable this package built, run as a user would run it.
+/// The `slipway` executable this package built (or another of its executables, by name),
+/// run as a user would run it.
 public enum SlipwayBinary {
     public struct Output: Sendable {
         public var status: Int32
@@ -13,13 +14,13 @@ public enum SlipwayBinary {
         try BuiltExecutable.path(named: "slipway")
     }
 
-    /// Runs `slipway` with `arguments` in `directory`, with no standard input, and waits for it.
+    /// Runs `slipway` (or `executable`) with `arguments` in `directory`, with no standard input, and waits for it.
     public static func run(
-        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], executable: String = "slipway"
     ) throws -> Output {
         let scratch = try TemporaryDirectory(prefix: "slipway-cli")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: try BuiltExecutable.path(named: executable))
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
