@@ -140,22 +140,13 @@ public final class MappingReader {
 
     /// A list of strings; a single string is not silently taken as a list of one.
     public func stringList(_ key: String, required: Bool = false) -> [String]? {
-        guard let node = value(key, required: required) else { return nil }
-        return readStringList(node, key: key)
-    }
-
-    func readStringList(_ node: SpecNode, key: String) -> [String]? {
-        readLocatedStringList(node, key: key)?.map(\.text)
+        locatedStringList(key, required: required)?.map(\.text)
     }
 
     /// A list of strings, each with where it is written, so a problem with one
     /// item can point at that item rather than at the list.
     public func locatedStringList(_ key: String, required: Bool = false) -> [(text: String, location: SourceLocation)]? {
         guard let node = value(key, required: required) else { return nil }
-        return readLocatedStringList(node, key: key)
-    }
-
-    func readLocatedStringList(_ node: SpecNode, key: String) -> [(text: String, location: SourceLocation)]? {
         guard let items = node.sequenceItems else {
             diagnostics.report("expected a list of strings for '\(key)' in \(what), found \(node.kindDescription)", at: node.location)
             return nil

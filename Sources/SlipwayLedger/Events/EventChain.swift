@@ -46,7 +46,7 @@ public enum EventChain {
         hasher.update(data: canonicalEncoding(
             seq: seq, occurredAtMicros: occurredAtMicros, actor: actor, kind: kind, subject: subject, payload: payload
         ))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 
     /// JSON with sorted keys and no insignificant whitespace: the same value always gives the same text.

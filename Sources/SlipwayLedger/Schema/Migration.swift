@@ -18,7 +18,7 @@ public struct Migration: Sendable {
     /// SHA-256 of the statements: a migration edited after it was applied is caught.
     public var checksum: String {
         let digest = SHA256.hash(data: Data(statements.joined(separator: "\n;\n").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return digest.hex
     }
 }
 
