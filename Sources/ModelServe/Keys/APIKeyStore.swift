@@ -78,6 +78,28 @@ public final class APIKeyStore: @unchecked Sendable {
         return updated[index].key
     }
 
+    /// Reads the keys file again, taking in keys added or revoked by another process
+    /// (`model-serve keys add|revoke` while a server runs). A file that no longer parses leaves
+    /// the keys in memory as they were and throws.
+    ///
+    /// - Returns: whether the keys changed.
+    @discardableResult
+    public func reload() throws(APIKeyError) -> Bool {
+        let loaded = try file.load()
+        var fresh: [Entry] = []
+        for key in loaded {
+            guard let digest = SHA256Digest.bytes(fromHex: key.sha256) else {
+                throw .corruptFile(path: file.path, reason: "the key \(key.id) has no valid sha256")
+            }
+            fresh.append(Entry(key: key, digest: digest))
+        }
+        return lock.withLock {
+            let changed = fresh.map(\.key) != entries.map(\.key)
+            entries = fresh
+            return changed
+        }
+    }
+
     /// The current time truncated to whole seconds, which is what the keys file (ISO 8601) can hold,
     /// so entries in memory equal entries read back from the file.
     private func wholeSecondsNow() -> Date {

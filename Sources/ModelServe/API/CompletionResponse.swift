@@ -1,0 +1,100 @@
+/// The answer of a non-streamed `POST /v1/generate` (`response` set) or `POST /v1/chat` (`message` set).
+public struct CompletionResponse: Codable, Sendable, Hashable {
+    /// The request id (also in the `X-Request-ID` header).
+    public var id: String
+    public var model: String
+    /// The generated text (generate).
+    public var response: String?
+    /// The assistant's message (chat).
+    public var message: ChatBody.Message?
+    public var doneReason: String?
+    public var usage: Completion.Usage
+    /// Whether the answer came from the response cache.
+    public var cached: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, response, message, usage, cached
+        case doneReason = "done_reason"
+    }
+
+    init(id: String, route: ServeRoute, completion: Completion, cached: Bool) {
+        self.id = id
+        self.model = completion.model
+        if route == .chat {
+            message = ChatBody.Message(role: "assistant", content: completion.text)
+        } else {
+            response = completion.text
+        }
+        doneReason = completion.doneReason
+        usage = completion.usage
+        self.cached = cached
+    }
+}
+
+/// One piece of a streamed generate or chat answer (an NDJSON line, or an SSE `data:` event).
+/// The last piece has `done: true`, the reason and the usage; a stream cut short by an error ends
+/// with a piece whose `error` says why.
+public struct StreamChunk: Codable, Sendable, Hashable {
+    public var id: String
+    public var model: String
+    /// The text added by this piece.
+    public var delta: String
+    public var done: Bool
+    public var doneReason: String?
+    public var usage: Completion.Usage?
+    public var cached: Bool?
+    public var error: ErrorBody.Detail?
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, delta, done, usage, cached, error
+        case doneReason = "done_reason"
+    }
+
+    init(
+        id: String, model: String, delta: String, done: Bool, doneReason: String? = nil, usage: Completion.Usage? = nil,
+        cached: Bool? = nil, error: ErrorBody.Detail? = nil
+    ) {
+        self.id = id
+        self.model = model
+        self.delta = delta
+        self.done = done
+        self.doneReason = doneReason
+        self.usage = usage
+        self.cached = cached
+        self.error = error
+    }
+}
+
+/// The answer of `POST /v1/embeddings`.
+public struct EmbeddingsResponse: Codable, Sendable, Hashable {
+    public var id: String
+    public var model: String
+    public var embeddings: [[Double]]
+    public var usage: Usage
+
+    public struct Usage: Codable, Sendable, Hashable {
+        public var promptTokens: Int
+        enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens" }
+    }
+}
+
+/// The answer of `GET /version`.
+public struct VersionInfo: Codable, Sendable, Hashable {
+    public struct Model: Codable, Sendable, Hashable {
+        public var name: String
+        /// The digest an upstream reports for the model, or nil until one has been seen.
+        public var digest: String?
+    }
+
+    public var service: String
+    public var version: String
+    public var releaseID: String
+    public var buildCommit: String
+    public var model: Model
+
+    enum CodingKeys: String, CodingKey {
+        case service, version, model
+        case releaseID = "release_id"
+        case buildCommit = "build_commit"
+    }
+}

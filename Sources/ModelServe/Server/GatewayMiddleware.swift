@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// What happens around every request: its id, the API key check and rate limit for routes that
+/// need a key, errors answered as JSON, and one access-log line and metrics once the answer
+/// (a stream included) has been sent.
+///
+/// The access log never holds a prompt or a key: request id, method, route, status, latency and
+/// the key's public id.
+struct GatewayMiddleware: RouterMiddleware {
+    typealias Context = ModelServeContext
+
+    let keys: APIKeyStore
+    let rateLimiter: RateLimiter
+    let metrics: ServeMetrics
+    let logger: Logger
+    static let routesByPath: [String: ServeRoute] = Dictionary(uniqueKeysWithValues: ServeRoute.allCases.map { ($0.path, $0) })
+
+    func handle(
+        _ request: Request, context: ModelServeContext, next: (Request, ModelServeContext) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        context.requestID = RequestID.accept(request.headers[RequestID.header])
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let route = Self.routesByPath[request.uri.path]
+        let routeLabel = route?.rawValue ?? "unknown"
+
+        var response: Response
+        do {
+            if let route, route.needsKey {
+                context.keyID = try await authorize(request, route: route)
+            }
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error)
+            if apiError.status == .internalServerError {
+                logger.error("request failed", metadata: ["request_id": .string(context.requestID), "error": "\(error)"])
+            }
+            response = apiError.response(requestID: context.requestID)
+        }
+        response.headers[RequestID.header] = context.requestID
+
+        let status = response.status.code
+        let requestID = context.requestID
+        let keyID = context.keyID
+        let finish: @Sendable () -> Void = { [metrics, logger] in
+            let elapsed = ContinuousClock.now - start
+            metrics.recordRequest(route: routeLabel, status: status, duration: elapsed)
+            var metadata: Logger.Metadata = [
+                "request_id": .string(requestID), "method": .string(request.method.rawValue), "route": .string(routeLabel),
+                "status": .stringConvertible(status), "latency_ms": .string(Self.milliseconds(elapsed)),
+            ]
+            if let keyID { metadata["key_id"] = .string(keyID) }
+            logger.info("request", metadata: metadata)
+        }
+        if response.body.contentLength != nil {
+            finish()
+            return response
+        }
+        let body = response.body
+        response.body = ResponseBody { writer in
+            defer { finish() }
+            try await body.write(writer)
+        }
+        return response
+    }
+
+    /// Checks the key and spends a token of its rate limit; the key's public id when allowed.
+    private func authorize(_ request: Request, route: ServeRoute) async throws -> String {
+        switch keys.authenticate(bearer: request.headers[.authorization], route: route.rawValue) {
+        case .missingOrMalformed: throw APIError.missingKey
+        case .unknownOrRevoked: throw APIError.unknownKey
+        case .forbidden: throw APIError.forbidden(route: route.rawValue)
+        case .allowed(let keyID):
+            switch await rateLimiter.take(keyID: keyID) {
+            case .allowed: return keyID
+            case .limited(let retryAfter):
+                let seconds = Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))
+                throw APIError.rateLimited(retryAfterSeconds: max(1, seconds))
+            }
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        return String(format: "%.3f", Double(micros) / 1000)
+    }
+}

@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// What ModelServe knows about a request while answering it: its id, and the API key's public id
+/// once the key has been checked.
+public struct ModelServeContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The caller's `X-Request-ID` when it was acceptable, else one made here.
+    public var requestID = ""
+    /// The public id of the API key (never the key itself).
+    public var keyID: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}

@@ -1,0 +1,207 @@
+import Hummingbird
+import NIOCore
+import OllamaKit
+
+/// `POST /v1/generate` and `POST /v1/chat`: validation, the cache, admission, the upstream call
+/// with failover, and the answer whole or streamed.
+extension ModelServeService {
+    func generate(_ request: Request, context: ModelServeContext) async throws -> Response {
+        let start = ContinuousClock.now
+        let body = try await RequestDecoding.decode(GenerateBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
+        let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
+        var canonical = body
+        canonical.model = model
+        canonical.stream = nil
+        let upstreamRequest = GenerateRequest(
+            model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
+        )
+        let job = GenerationJob(
+            route: .generate, model: model, requestID: context.requestID, start: start,
+            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
+            whole: { client, timeout in GenerationPiece(try await client.generate(upstreamRequest, timeout: timeout)) },
+            streamed: { client, timeout in GenerationCursor(client.generateStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
+        )
+        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
+    }
+
+    func chat(_ request: Request, context: ModelServeContext) async throws -> Response {
+        let start = ContinuousClock.now
+        let body = try await RequestDecoding.decode(ChatBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
+        let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
+        var canonical = body
+        canonical.model = model
+        canonical.stream = nil
+        let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
+        let job = GenerationJob(
+            route: .chat, model: model, requestID: context.requestID, start: start,
+            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
+            whole: { client, timeout in GenerationPiece(try await client.chat(upstreamRequest, timeout: timeout)) },
+            streamed: { client, timeout in GenerationCursor(client.chatStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
+        )
+        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
+    }
+
+    /// One generation to perform, independent of the route it came from.
+    struct GenerationJob: Sendable {
+        var route: ServeRoute
+        var model: String
+        var requestID: String
+        var start: ContinuousClock.Instant
+        /// Set when the request is deterministic and the cache is on.
+        var cacheKey: CacheKey?
+        var whole: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
+        var streamed: @Sendable (OllamaClient, Duration) -> GenerationCursor
+    }
+
+    private func run(_ job: GenerationJob, stream: Bool, format: StreamFormat) async throws -> Response {
+        if let key = job.cacheKey, let cache {
+            if let hit = cache.get(key) {
+                metrics.recordCache(hit: true)
+                return stream
+                    ? cachedStream(hit, job: job, format: format)
+                    : try Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: hit, cached: true))
+            }
+            metrics.recordCache(hit: false)
+        }
+        let deadline = deadline(from: job.start)
+        try await admit(deadline: deadline)
+        if stream { return try await streamed(job, deadline: deadline, format: format) }
+        let upstreamStart = ContinuousClock.now
+        let piece: GenerationPiece
+        do {
+            piece = try await pool.perform { client in try await job.whole(client, try remaining(until: deadline)) }
+            await admission.release()
+        } catch {
+            await admission.release()
+            throw upstreamFailure(error)
+        }
+        let upstreamTime = ContinuousClock.now - upstreamStart
+        metrics.recordUpstream(route: job.route.rawValue, duration: upstreamTime)
+        recordGeneration(piece.metrics)
+        let generating = Duration.nanoseconds(piece.metrics.evalDuration ?? 0)
+        metrics.recordTimeToFirstToken(
+            route: job.route.rawValue, duration: max(.zero, ContinuousClock.now - job.start - generating)
+        )
+        let completion = Completion(
+            model: job.model, text: piece.text, doneReason: piece.doneReason, usage: .init(piece.metrics)
+        )
+        if let key = job.cacheKey { cache?.put(key, completion) }
+        return try Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: completion, cached: false))
+    }
+
+    /// A cached completion as a stream: its whole text in one piece, then the final piece.
+    private func cachedStream(_ completion: Completion, job: GenerationJob, format: StreamFormat) -> Response {
+        let pieces = [
+            format.frame(StreamChunk(id: job.requestID, model: job.model, delta: completion.text, done: false)),
+            format.frame(StreamChunk(
+                id: job.requestID, model: job.model, delta: "", done: true, doneReason: completion.doneReason,
+                usage: completion.usage, cached: true
+            )),
+        ]
+        return Response(status: .ok, headers: format.headers, body: ResponseBody(contentsOf: pieces))
+    }
+
+    /// Opens the upstream stream (failing over until a first piece arrives, so upstream errors
+    /// still get a proper status), then streams the rest. The admission slot and the upstream
+    /// lease are held until the last piece is written, the deadline passes, or the client leaves.
+    private func streamed(_ job: GenerationJob, deadline: ContinuousClock.Instant, format: StreamFormat) async throws -> Response {
+        let upstreamStart = ContinuousClock.now
+        let opened: (GenerationCursor, GenerationPiece?)
+        let lease: UpstreamLease
+        do {
+            (opened, lease) = try await pool.performHolding { client in
+                let cursor = job.streamed(client, try remaining(until: deadline))
+                let first = try await Self.next(of: cursor, before: deadline)
+                return (cursor, first)
+            }
+        } catch {
+            await admission.release()
+            if error is DeadlineExceeded { throw APIError.deadlineExceeded(configuration.requestTimeout) }
+            throw upstreamFailure(error)
+        }
+        metrics.recordTimeToFirstToken(route: job.route.rawValue, duration: ContinuousClock.now - job.start)
+        let (cursor, first) = opened
+        let admission = self.admission
+        return Response(status: .ok, headers: format.headers, body: ResponseBody { [self] writer in
+            var text = ""
+            var outcome = UpstreamPool.Outcome.abandoned
+            var piece = first
+            do {
+                while let current = piece {
+                    text += current.text
+                    if current.done {
+                        let usage = Completion.Usage(current.metrics)
+                        try await writer.write(format.frame(StreamChunk(
+                            id: job.requestID, model: job.model, delta: current.text, done: true,
+                            doneReason: current.doneReason, usage: usage, cached: job.cacheKey == nil ? nil : false
+                        )))
+                        recordGeneration(current.metrics)
+                        if let key = job.cacheKey {
+                            cache?.put(key, Completion(model: job.model, text: text, doneReason: current.doneReason, usage: usage))
+                        }
+                        outcome = .succeeded
+                        break
+                    }
+                    if !current.text.isEmpty {
+                        try await writer.write(format.frame(StreamChunk(id: job.requestID, model: job.model, delta: current.text, done: false)))
+                    }
+                    piece = try await Self.next(of: cursor, before: deadline)
+                }
+                if case .abandoned = outcome {
+                    // The upstream ended without a final piece.
+                    try await writeFailure(
+                        APIError(status: .badGateway, code: "upstream_error", message: "the upstream stream ended early"),
+                        job: job, format: format, writer: &writer
+                    )
+                }
+                try await writer.finish(nil)
+            } catch {
+                let failure: APIError
+                if error is DeadlineExceeded {
+                    failure = APIError.deadlineExceeded(configuration.requestTimeout)
+                } else if let failed = error as? OllamaError {
+                    outcome = .failed(failed)
+                    failure = APIError.from(upstreamFailure(failed))
+                } else {
+                    // The client went away (a write failed) or the server is cancelling: nothing
+                    // more can be written. Dropping the cursor cancels the upstream request.
+                    await lease.end(outcome)
+                    await admission.release()
+                    metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
+                    throw error
+                }
+                try? await writeFailure(failure, job: job, format: format, writer: &writer)
+                try? await writer.finish(nil)
+            }
+            await lease.end(outcome)
+            await admission.release()
+            metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
+        })
+    }
+
+    private func writeFailure(
+        _ failure: APIError, job: GenerationJob, format: StreamFormat, writer: inout any ResponseBodyWriter
+    ) async throws {
+        try await writer.write(format.frame(StreamChunk(
+            id: job.requestID, model: job.model, delta: "", done: true,
+            error: .init(code: failure.code, message: failure.message, requestID: job.requestID)
+        )))
+    }
+
+    /// The cursor's next piece, or ``DeadlineExceeded`` when `deadline` comes first (the read is
+    /// then cancelled, which cancels the upstream request).
+    static func next(of cursor: GenerationCursor, before deadline: ContinuousClock.Instant) async throws -> GenerationPiece? {
+        try await withThrowingTaskGroup(of: GenerationPiece?.self) { group in
+            group.addTask { try await cursor.next() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                throw DeadlineExceeded()
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+}
+
+/// A request's deadline passed while its upstream answer was still coming.
+struct DeadlineExceeded: Error {}

@@ -1,0 +1,156 @@
+import OllamaKit
+
+/// The Ollama servers behind ModelServe: which are healthy, how busy each is, which models each has.
+///
+/// Requests go to the healthy endpoint with the fewest requests under way (ties rotate), and move
+/// on to the next one when an endpoint cannot be reached or says it is busy. An endpoint that
+/// failed stays last in line until a health check or a request succeeds on it again.
+public actor UpstreamPool {
+    /// What is known about one Ollama server.
+    public struct Endpoint: Sendable {
+        public let url: String
+        public let client: OllamaClient
+        /// Requests under way on it from this process.
+        public internal(set) var inFlight = 0
+        /// False after a failed connection or health check, until one succeeds.
+        public internal(set) var healthy = true
+        /// Its models (normalized name → digest) at the last successful health check.
+        public internal(set) var models: [String: String] = [:]
+        /// Whether a health check has answered yet.
+        public internal(set) var checked = false
+        /// What went wrong last, for `/ready`.
+        public internal(set) var lastError: String?
+    }
+
+    public private(set) var endpoints: [Endpoint]
+    private var rotation = 0
+    private let observeHealth: @Sendable (_ url: String, _ healthy: Bool) -> Void
+
+    public init(clients: [OllamaClient], observeHealth: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
+        precondition(!clients.isEmpty, "an upstream pool needs at least one Ollama server")
+        endpoints = clients.map { Endpoint(url: $0.baseURL, client: $0) }
+        self.observeHealth = observeHealth
+    }
+
+    /// The order to try endpoints in: healthy ones by fewest in flight (ties rotating), then the rest.
+    func ranking() -> [Int] {
+        rotation &+= 1
+        let count = endpoints.count
+        let offset = rotation % count
+        let order = (0..<count).map { ($0 + offset) % count }
+        let healthy = order.filter { endpoints[$0].healthy }.sorted { endpoints[$0].inFlight < endpoints[$1].inFlight }
+        return healthy + order.filter { !endpoints[$0].healthy }
+    }
+
+    func begin(_ index: Int) -> OllamaClient {
+        endpoints[index].inFlight += 1
+        return endpoints[index].client
+    }
+
+    /// How a call on an endpoint went.
+    enum Outcome: Sendable {
+        case succeeded
+        case failed(OllamaError)
+        /// Cancelled or otherwise ended without saying anything about the endpoint.
+        case abandoned
+    }
+
+    func end(_ index: Int, _ outcome: Outcome) {
+        endpoints[index].inFlight -= 1
+        switch outcome {
+        case .succeeded: setHealth(index, healthy: true, error: nil)
+        case .failed(let error) where error.code == .connectionFailed: setHealth(index, healthy: false, error: error.message)
+        case .failed, .abandoned: break
+        }
+    }
+
+    /// Records a health check's outcome: the models listed, or the error.
+    func recordCheck(_ index: Int, models: ModelList?, error: String?) {
+        endpoints[index].checked = true
+        if let models {
+            endpoints[index].models = Dictionary(
+                models.models.map { (ModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
+            )
+            setHealth(index, healthy: true, error: nil)
+        } else {
+            setHealth(index, healthy: false, error: error)
+        }
+    }
+
+    private func setHealth(_ index: Int, healthy: Bool, error: String?) {
+        let changed = endpoints[index].healthy != healthy
+        endpoints[index].healthy = healthy
+        endpoints[index].lastError = error
+        if changed || !endpoints[index].checked { observeHealth(endpoints[index].url, healthy) }
+    }
+
+    /// Whether some healthy endpoint has `model`, and if not, why.
+    public func readiness(model: String) -> (ready: Bool, reason: String) {
+        let name = ModelName.normalized(model)
+        if endpoints.contains(where: { $0.healthy && $0.checked && $0.models[name] != nil }) {
+            return (true, "an upstream Ollama answers and has \(name)")
+        }
+        if !endpoints.contains(where: \.checked) { return (false, "no upstream has answered a health check yet") }
+        if !endpoints.contains(where: { $0.healthy && $0.checked }) {
+            let errors = endpoints.compactMap { endpoint in endpoint.lastError.map { "\(endpoint.url): \($0)" } }
+            return (false, "no upstream Ollama answers" + (errors.isEmpty ? "" : " (" + errors.joined(separator: "; ") + ")"))
+        }
+        return (false, "no healthy upstream has the model \(name); pull it first")
+    }
+
+    /// The digest some endpoint reports for `model`.
+    public func digest(of model: String) -> String? {
+        let name = ModelName.normalized(model)
+        return endpoints.lazy.compactMap { $0.models[name] }.first
+    }
+}
+
+/// A call's hold on an endpoint: it counts as in flight there until ``end(_:)``.
+public struct UpstreamLease: Sendable {
+    let pool: UpstreamPool
+    let index: Int
+    /// The endpoint's URL.
+    public let url: String
+
+    /// Ends the hold, saying how the call went.
+    func end(_ outcome: UpstreamPool.Outcome) async {
+        await pool.end(index, outcome)
+    }
+}
+
+extension UpstreamPool {
+    /// Runs `call` on the best endpoint, moving on to the next when one cannot be reached or is busy.
+    ///
+    /// - Throws: the last endpoint's ``OllamaError`` when every endpoint failed that way; any other
+    ///   error (a rejected request, a timeout, cancellation) at once.
+    public nonisolated func perform<Result: Sendable>(
+        _ call: (OllamaClient) async throws -> Result
+    ) async throws -> Result {
+        let (result, lease) = try await performHolding(call)
+        await lease.end(.succeeded)
+        return result
+    }
+
+    /// Like ``perform(_:)``, but the endpoint stays counted as busy until the caller ends the
+    /// returned lease: for a stream, whose first piece `call` awaits and whose rest follows later.
+    nonisolated func performHolding<Result: Sendable>(
+        _ call: (OllamaClient) async throws -> Result
+    ) async throws -> (Result, UpstreamLease) {
+        var lastFailure: OllamaError?
+        for index in await ranking() {
+            let client = await begin(index)
+            let lease = UpstreamLease(pool: self, index: index, url: client.baseURL)
+            do {
+                return (try await call(client), lease)
+            } catch let error as OllamaError {
+                await lease.end(.failed(error))
+                guard error.code == .connectionFailed || error.code == .serverBusy else { throw error }
+                lastFailure = error
+            } catch {
+                await lease.end(.abandoned)
+                throw error
+            }
+        }
+        throw lastFailure ?? OllamaError(code: .connectionFailed, message: "no upstream Ollama is configured", route: "")
+    }
+}
