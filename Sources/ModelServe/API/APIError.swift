@@ -71,12 +71,10 @@ public struct APIError: Error, Sendable, Equatable {
         retryAfterSeconds: 1
     )
 
-    static func deadlineExceeded(_ timeout: Duration) -> APIError {
-        APIError(
-            status: .gatewayTimeout, code: "deadline_exceeded",
-            message: "the upstream model did not answer within the request deadline (\(timeout))"
-        )
-    }
+    static let deadlineExceeded = APIError(
+        status: .gatewayTimeout, code: "deadline_exceeded",
+        message: "the upstream model did not answer within the request's deadline (--request-timeout, or X-Request-Timeout)"
+    )
 
     static let shuttingDown = APIError(
         status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down; retry elsewhere",

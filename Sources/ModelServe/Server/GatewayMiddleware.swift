@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -15,6 +16,7 @@ struct GatewayMiddleware: RouterMiddleware {
     let rateLimiter: RateLimiter
     let metrics: ServeMetrics
     let logger: Logger
+    let requestTimeout: Duration
     static let routesByPath: [String: ServeRoute] = Dictionary(uniqueKeysWithValues: ServeRoute.allCases.map { ($0.path, $0) })
 
     func handle(
@@ -31,6 +33,7 @@ struct GatewayMiddleware: RouterMiddleware {
         do {
             if let route, route.needsKey {
                 context.keyID = try await authorize(request, route: route)
+                context.timeout = try timeout(asked: request.headers[Self.timeoutHeader])
             }
             response = try await next(request, context)
         } catch {
@@ -81,6 +84,18 @@ struct GatewayMiddleware: RouterMiddleware {
                 throw APIError.rateLimited(retryAfterSeconds: max(1, seconds))
             }
         }
+    }
+
+    static let timeoutHeader = HTTPField.Name("X-Request-Timeout")!
+
+    /// The request's time budget: `--request-timeout`, or the caller's shorter `X-Request-Timeout`
+    /// (`250ms`, `2s`, or seconds), so a caller that will give up anyway does not hold a slot.
+    private func timeout(asked: String?) throws -> Duration {
+        guard let asked else { return requestTimeout }
+        guard let duration = DurationText.parse(asked), duration > .zero else {
+            throw APIError.invalid("X-Request-Timeout must be a duration such as 500ms or 2s (got \"\(asked)\")")
+        }
+        return min(duration, requestTimeout)
     }
 
     static func milliseconds(_ duration: Duration) -> String {

@@ -8,6 +8,9 @@ public struct ModelServeContext: RequestContext {
     public var requestID = ""
     /// The public id of the API key (never the key itself).
     public var keyID: String?
+    /// How long the request may take: the server's `--request-timeout`, or less when the caller
+    /// asks with `X-Request-Timeout`.
+    public var timeout: Duration = .seconds(120)
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

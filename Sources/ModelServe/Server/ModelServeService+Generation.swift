@@ -16,7 +16,7 @@ extension ModelServeService {
             model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
         )
         let job = GenerationJob(
-            route: .generate, model: model, requestID: context.requestID, start: start,
+            route: .generate, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
             whole: { client, timeout in GenerationPiece(try await client.generate(upstreamRequest, timeout: timeout)) },
             streamed: { client, timeout in GenerationCursor(client.generateStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
@@ -33,7 +33,7 @@ extension ModelServeService {
         canonical.stream = nil
         let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
         let job = GenerationJob(
-            route: .chat, model: model, requestID: context.requestID, start: start,
+            route: .chat, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
             whole: { client, timeout in GenerationPiece(try await client.chat(upstreamRequest, timeout: timeout)) },
             streamed: { client, timeout in GenerationCursor(client.chatStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
@@ -47,6 +47,7 @@ extension ModelServeService {
         var model: String
         var requestID: String
         var start: ContinuousClock.Instant
+        var timeout: Duration
         /// Set when the request is deterministic and the cache is on.
         var cacheKey: CacheKey?
         var whole: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
@@ -63,7 +64,7 @@ extension ModelServeService {
             }
             metrics.recordCache(hit: false)
         }
-        let deadline = deadline(from: job.start)
+        let deadline = job.start + job.timeout
         try await admit(deadline: deadline)
         if stream { return try await streamed(job, deadline: deadline, format: format) }
         let upstreamStart = ContinuousClock.now
@@ -116,7 +117,7 @@ extension ModelServeService {
             }
         } catch {
             await admission.release()
-            if error is DeadlineExceeded { throw APIError.deadlineExceeded(configuration.requestTimeout) }
+            if error is DeadlineExceeded { throw APIError.deadlineExceeded }
             throw upstreamFailure(error)
         }
         metrics.recordTimeToFirstToken(route: job.route.rawValue, duration: ContinuousClock.now - job.start)
@@ -158,7 +159,7 @@ extension ModelServeService {
             } catch {
                 let failure: APIError
                 if error is DeadlineExceeded {
-                    failure = APIError.deadlineExceeded(configuration.requestTimeout)
+                    failure = APIError.deadlineExceeded
                 } else if let failed = error as? OllamaError {
                     outcome = .failed(failed)
                     failure = APIError.from(upstreamFailure(failed))

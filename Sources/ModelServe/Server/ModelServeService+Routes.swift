@@ -7,7 +7,9 @@ extension ModelServeService {
     /// The router: every ``ServeRoute`` behind the ``GatewayMiddleware``.
     public func router() -> Router<ModelServeContext> {
         let router = Router(context: ModelServeContext.self)
-        router.add(middleware: GatewayMiddleware(keys: keys, rateLimiter: rateLimiter, metrics: metrics, logger: logger))
+        router.add(middleware: GatewayMiddleware(
+            keys: keys, rateLimiter: rateLimiter, metrics: metrics, logger: logger, requestTimeout: configuration.requestTimeout
+        ))
         router.post(RouterPath(ServeRoute.generate.path)) { request, context in try await self.generate(request, context: context) }
         router.post(RouterPath(ServeRoute.chat.path)) { request, context in try await self.chat(request, context: context) }
         router.post(RouterPath(ServeRoute.embeddings.path)) { request, context in try await self.embeddings(request, context: context) }
@@ -29,7 +31,7 @@ extension ModelServeService {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(EmbeddingsBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
         let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
-        let deadline = deadline(from: start)
+        let deadline = start + context.timeout
         try await admit(deadline: deadline)
         let upstreamStart = ContinuousClock.now
         let answer: EmbedResponse

@@ -63,11 +63,6 @@ public final class ModelServeService: Sendable {
         return model
     }
 
-    /// The deadline of a request that started at `start`.
-    func deadline(from start: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        start + configuration.requestTimeout
-    }
-
     /// Waits for an upstream slot, mapping refusals to 503s.
     func admit(deadline: ContinuousClock.Instant) async throws {
         do {
@@ -82,7 +77,7 @@ public final class ModelServeService: Sendable {
     /// The time left until `deadline`; a 504 when none is.
     func remaining(until deadline: ContinuousClock.Instant) throws -> Duration {
         let left = deadline - .now
-        guard left > .milliseconds(1) else { throw APIError.deadlineExceeded(configuration.requestTimeout) }
+        guard left > .milliseconds(1) else { throw APIError.deadlineExceeded }
         return left
     }
 
@@ -92,7 +87,7 @@ public final class ModelServeService: Sendable {
         metrics.recordUpstreamError(code: error.code.rawValue)
         switch error.code {
         case .timeout:
-            return APIError.deadlineExceeded(configuration.requestTimeout)
+            return APIError.deadlineExceeded
         case .connectionFailed:
             return APIError(
                 status: .serviceUnavailable, code: "upstream_unavailable",

@@ -66,7 +66,9 @@ public actor UpstreamPool {
 
     /// Records a health check's outcome: the models listed, or the error.
     func recordCheck(_ index: Int, models: ModelList?, error: String?) {
+        let first = !endpoints[index].checked
         endpoints[index].checked = true
+        if first { observeHealth(endpoints[index].url, models != nil) }
         if let models {
             endpoints[index].models = Dictionary(
                 models.models.map { (ModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
@@ -81,7 +83,7 @@ public actor UpstreamPool {
         let changed = endpoints[index].healthy != healthy
         endpoints[index].healthy = healthy
         endpoints[index].lastError = error
-        if changed || !endpoints[index].checked { observeHealth(endpoints[index].url, healthy) }
+        if changed { observeHealth(endpoints[index].url, healthy) }
     }
 
     /// Whether some healthy endpoint has `model`, and if not, why.
