@@ -130,5 +130,16 @@ extension ModelServeServer {
                 #expect(entry["latency_ms"] != nil && entry["ts"] != nil && entry["level"] as? String == "info")
             }
         }
+
+        @Test("--log-prompts with --log-level debug logs prompts (and still never keys)")
+        func promptsOnlyWhenAsked() async throws {
+            try await ServeFixture.with(serve: ["--log-prompts", "--log-level", "debug"]) { fixture in
+                let prompt = "a prompt the operator asked to see 91c2"
+                _ = try await fixture.send("/v1/generate", key: fixture.fullKey, json: #"{"prompt": "\#(prompt)", "max_tokens": 2}"#)
+                let logged = try await ServeFixture.eventually { fixture.server.output.contains(prompt) }
+                #expect(logged)
+                #expect(!fixture.server.output.contains(fixture.fullKey))
+            }
+        }
     }
 }

@@ -5,7 +5,8 @@ import Logging
 /// the metadata as fields, e.g.
 /// `{"ts":"2026-11-23T10:00:00.123Z","level":"info","logger":"model-serve","message":"request","request_id":"…","status":"200"}`.
 ///
-/// Each line goes out in a single `write(2)`, so lines from concurrent requests never interleave.
+/// Each line goes out in one `write(2)` (retried on EINTR and short writes), so lines up to the
+/// pipe's atomic size (4 KiB) from concurrent requests never interleave.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -42,6 +43,7 @@ public struct JSONLogHandler: LogHandler {
             var offset = 0
             while offset < buffer.count {
                 let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
                 if written <= 0 { return }
                 offset += written
             }

@@ -10,10 +10,17 @@ public enum DurationText {
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             let number = trimmed.dropLast(unit.suffix.count)
             // "5ms" also ends in "s"; the longer suffix comes first, so "5m" + "s" never happens.
-            guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-            return .nanoseconds(Int64((value * unit.seconds * 1e9).rounded()))
+            guard let value = Double(number) else { return nil }
+            return nanoseconds(value * unit.seconds)
         }
-        guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
-        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+        return Double(trimmed).flatMap(nanoseconds)
+    }
+
+    /// `seconds` as a duration, or nil when it is negative, not finite, or too large for `Duration`'s
+    /// nanosecond count (converting such a value to `Int64` would trap).
+    private static func nanoseconds(_ seconds: Double) -> Duration? {
+        let nanoseconds = (seconds * 1e9).rounded()
+        guard nanoseconds >= 0, nanoseconds < Double(Int64.max) else { return nil }
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

@@ -32,10 +32,10 @@ public enum ModelServeServer {
                 metadata: ["keys_file": .string(configuration.keysFile)]
             )
         }
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: OllamaClient.httpClientConfiguration(connectTimeout: configuration.upstreamConnectTimeout)
-        )
+        var clientConfiguration = OllamaClient.httpClientConfiguration(connectTimeout: configuration.upstreamConnectTimeout)
+        // One connection per admitted request, so the client's pool never queues what admission let through.
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, configuration.maxInFlight)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         do {
             let service = ModelServeService(configuration: configuration, keys: keys, httpClient: httpClient, logger: logger)
             let host = configuration.host

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import OllamaKit
@@ -12,6 +13,7 @@ extension ModelServeService {
         var canonical = body
         canonical.model = model
         canonical.stream = nil
+        logPrompt(body.prompt, requestID: context.requestID)
         let upstreamRequest = GenerateRequest(
             model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
         )
@@ -31,6 +33,7 @@ extension ModelServeService {
         var canonical = body
         canonical.model = model
         canonical.stream = nil
+        logPrompt(body.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"), requestID: context.requestID)
         let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
         let job = GenerationJob(
             route: .chat, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
@@ -39,6 +42,12 @@ extension ModelServeService {
             streamed: { client, timeout in GenerationCursor(client.chatStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
         )
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
+    }
+
+    /// Logs the prompt at debug level, only when `--log-prompts` allows it.
+    private func logPrompt(_ prompt: @autoclosure () -> String, requestID: String) {
+        guard configuration.logPrompts else { return }
+        logger.debug("prompt", metadata: ["request_id": .string(requestID), "prompt": .string(prompt())])
     }
 
     /// One generation to perform, independent of the route it came from.
@@ -122,7 +131,7 @@ extension ModelServeService {
         }
         metrics.recordTimeToFirstToken(route: job.route.rawValue, duration: ContinuousClock.now - job.start)
         let (cursor, first) = opened
-        let admission = self.admission
+        let hold = StreamHold(admission: admission, lease: lease)
         return Response(status: .ok, headers: format.headers, body: ResponseBody { [self] writer in
             var text = ""
             var outcome = UpstreamPool.Outcome.abandoned
@@ -166,16 +175,14 @@ extension ModelServeService {
                 } else {
                     // The client went away (a write failed) or the server is cancelling: nothing
                     // more can be written. Dropping the cursor cancels the upstream request.
-                    await lease.end(outcome)
-                    await admission.release()
+                    await hold.end(outcome)
                     metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
                     throw error
                 }
                 try? await writeFailure(failure, job: job, format: format, writer: &writer)
                 try? await writer.finish(nil)
             }
-            await lease.end(outcome)
-            await admission.release()
+            await hold.end(outcome)
             metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
         })
     }
@@ -200,6 +207,43 @@ extension ModelServeService {
             }
             defer { group.cancelAll() }
             return try await group.next() ?? nil
+        }
+    }
+}
+
+/// What a streamed answer holds until its last piece: an admission slot and an upstream lease.
+/// Given back once by ``end(_:)``; if the response body is never written (the connection closed
+/// before it started), giving back happens when the hold is released.
+final class StreamHold: @unchecked Sendable {
+    private let admission: AdmissionController
+    private let lease: UpstreamLease
+    private let lock = NSLock()
+    private var ended = false  // guarded by `lock`
+
+    init(admission: AdmissionController, lease: UpstreamLease) {
+        self.admission = admission
+        self.lease = lease
+    }
+
+    func end(_ outcome: UpstreamPool.Outcome) async {
+        guard takeEnd() else { return }
+        await lease.end(outcome)
+        await admission.release()
+    }
+
+    private func takeEnd() -> Bool {
+        lock.withLock {
+            defer { ended = true }
+            return !ended
+        }
+    }
+
+    deinit {
+        guard takeEnd() else { return }
+        let admission = admission, lease = lease
+        Task {
+            await lease.end(.abandoned)
+            await admission.release()
         }
     }
 }

@@ -68,22 +68,22 @@ public actor UpstreamPool {
     func recordCheck(_ index: Int, models: ModelList?, error: String?) {
         let first = !endpoints[index].checked
         endpoints[index].checked = true
-        if first { observeHealth(endpoints[index].url, models != nil) }
         if let models {
             endpoints[index].models = Dictionary(
                 models.models.map { (ModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
             )
-            setHealth(index, healthy: true, error: nil)
+            setHealth(index, healthy: true, error: nil, report: first)
         } else {
-            setHealth(index, healthy: false, error: error)
+            setHealth(index, healthy: false, error: error, report: first)
         }
     }
 
-    private func setHealth(_ index: Int, healthy: Bool, error: String?) {
+    /// Records an endpoint's health; `report` forces telling the observer even when unchanged.
+    private func setHealth(_ index: Int, healthy: Bool, error: String?, report: Bool = false) {
         let changed = endpoints[index].healthy != healthy
         endpoints[index].healthy = healthy
         endpoints[index].lastError = error
-        if changed { observeHealth(endpoints[index].url, healthy) }
+        if changed || report { observeHealth(endpoints[index].url, healthy) }
     }
 
     /// Whether some healthy endpoint has `model`, and if not, why.

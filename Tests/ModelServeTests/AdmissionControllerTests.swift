@@ -1,0 +1,211 @@
+import Testing
+
+@testable import ModelServe
+
+/// Admission: slots, the bounded FIFO queue, cancellation, deadlines and the observer.
+@Suite struct AdmissionControllerTests {
+    /// A task waiting for a slot, which records `name` once it is admitted.
+    static func waiter(
+        _ controller: AdmissionController, name: String, order: Recorder<String>,
+        deadline: ContinuousClock.Instant? = nil
+    ) -> Task<Void, any Error> {
+        Task {
+            try await controller.acquire(deadline: deadline)
+            order.append(name)
+        }
+    }
+
+    @Test func slotsUpToMaxInFlightAreImmediate() async throws {
+        let controller = AdmissionController(maxInFlight: 3, maxQueue: 0)
+        for expected in 1...3 {
+            try await controller.acquire()
+            #expect(await controller.inFlight == expected)
+        }
+        #expect(await controller.queued == 0)
+        await controller.release()
+        #expect(await controller.inFlight == 2)
+        try await controller.acquire()
+        #expect(await controller.inFlight == 3)
+    }
+
+    @Test func fullSlotsAndFullQueueRefuseAtOnce() async throws {
+        let controller = AdmissionController(maxInFlight: 2, maxQueue: 1)
+        try await controller.acquire()
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let queuedWaiter = Self.waiter(controller, name: "queued", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+
+        await #expect(throws: AdmissionController.Refusal.queueFull) {
+            try await controller.acquire(deadline: .now + .seconds(60))
+        }
+        #expect(await controller.inFlight == 2)
+        #expect(await controller.queued == 1)
+
+        queuedWaiter.cancel()
+        _ = await queuedWaiter.result
+        #expect(order.all.isEmpty)
+    }
+
+    @Test func zeroQueueRefusesAsSoonAsSlotsAreTaken() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 0)
+        try await controller.acquire()
+        await #expect(throws: AdmissionController.Refusal.queueFull) { try await controller.acquire() }
+        #expect(await controller.inFlight == 1)
+    }
+
+    @Test func releaseHandsTheSlotToTheOldestWaiter() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 4)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let first = Self.waiter(controller, name: "first", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+        let second = Self.waiter(controller, name: "second", order: order)
+        try #require(await eventually { await controller.queued == 2 })
+
+        await controller.release()
+        try await first.value
+        #expect(order.all == ["first"])
+        #expect(await controller.inFlight == 1, "the slot passes to the waiter, it is not freed")
+        #expect(await controller.queued == 1)
+
+        await controller.release()
+        try await second.value
+        #expect(order.all == ["first", "second"])
+        #expect(await controller.inFlight == 1)
+        #expect(await controller.queued == 0)
+
+        await controller.release()
+        #expect(await controller.inFlight == 0)
+    }
+
+    @Test func newArrivalCannotOvertakeAQueuedWaiter() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 4)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let queued = Self.waiter(controller, name: "queued", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+        await controller.release()
+        // The slot went to the waiter, so a newcomer must queue rather than take it.
+        let late = Self.waiter(controller, name: "late", order: order)
+        try await queued.value
+        try #require(await eventually { await controller.queued == 1 })
+        #expect(order.all == ["queued"])
+        await controller.release()
+        try await late.value
+        #expect(order.all == ["queued", "late"])
+    }
+
+    @Test func cancelledWaiterLeavesTheQueue() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 2)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let cancelled = Self.waiter(controller, name: "cancelled", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+
+        cancelled.cancel()
+        let result = await cancelled.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(await controller.queued == 0)
+        #expect(await controller.inFlight == 1)
+        #expect(order.all.isEmpty)
+
+        // The slot is still the holder's: releasing it frees it rather than waking anyone.
+        await controller.release()
+        #expect(await controller.inFlight == 0)
+    }
+
+    @Test func cancellingOneWaiterKeepsTheOthersInOrder() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 3)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let a = Self.waiter(controller, name: "a", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+        let b = Self.waiter(controller, name: "b", order: order)
+        try #require(await eventually { await controller.queued == 2 })
+        let c = Self.waiter(controller, name: "c", order: order)
+        try #require(await eventually { await controller.queued == 3 })
+
+        b.cancel()
+        _ = await b.result
+        #expect(await controller.queued == 2)
+        await controller.release()
+        try await a.value
+        await controller.release()
+        try await c.value
+        #expect(order.all == ["a", "c"])
+    }
+
+    @Test func deadlineAlreadyPassedThrowsDeadlinePassed() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 2)
+        try await controller.acquire()
+        await #expect(throws: AdmissionController.Refusal.deadlinePassed) {
+            try await controller.acquire(deadline: .now - .seconds(1))
+        }
+        #expect(await controller.queued == 0)
+        #expect(await controller.inFlight == 1)
+    }
+
+    @Test func deadlineReachedWhileQueuedThrowsDeadlinePassed() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 2)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let waiting = Self.waiter(controller, name: "late", order: order, deadline: .now + .milliseconds(50))
+        let result = await waiting.result
+        #expect(throws: AdmissionController.Refusal.deadlinePassed) { try result.get() }
+        #expect(await controller.queued == 0)
+        #expect(await controller.inFlight == 1)
+        #expect(order.all.isEmpty)
+    }
+
+    @Test func deadlineIsIgnoredWhenASlotIsFree() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 0)
+        try await controller.acquire(deadline: .now - .seconds(1))
+        #expect(await controller.inFlight == 1)
+    }
+
+    @Test func admittedWaiterIsNotLaterFailedByItsDeadline() async throws {
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 2)
+        try await controller.acquire()
+        let order = Recorder<String>()
+        let waiting = Self.waiter(controller, name: "w", order: order, deadline: .now + .milliseconds(80))
+        try #require(await eventually { await controller.queued == 1 })
+        await controller.release()
+        try await waiting.value
+        try await Task.sleep(for: .milliseconds(100))  // past the deadline: its timer must be gone
+        #expect(await controller.inFlight == 1)
+        #expect(await controller.queued == 0)
+        #expect(order.all == ["w"])
+    }
+
+    @Test func observeReportsInFlightAndQueuedAfterEachChange() async throws {
+        let reports = Recorder<[Int]>()
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 1) { inFlight, queued in
+            reports.append([inFlight, queued])
+        }
+        try await controller.acquire()
+        #expect(reports.all == [[1, 0]])
+        let order = Recorder<String>()
+        let waiting = Self.waiter(controller, name: "w", order: order)
+        try #require(await eventually { await controller.queued == 1 })
+        #expect(reports.all == [[1, 0], [1, 1]])
+        await controller.release()
+        try await waiting.value
+        #expect(reports.all == [[1, 0], [1, 1], [1, 0]])
+        await controller.release()
+        #expect(reports.all == [[1, 0], [1, 1], [1, 0], [0, 0]])
+    }
+
+    @Test func observeReportsAWaiterLeavingOnCancellation() async throws {
+        let reports = Recorder<[Int]>()
+        let controller = AdmissionController(maxInFlight: 1, maxQueue: 1) { inFlight, queued in
+            reports.append([inFlight, queued])
+        }
+        try await controller.acquire()
+        let waiting = Self.waiter(controller, name: "w", order: Recorder<String>())
+        try #require(await eventually { await controller.queued == 1 })
+        waiting.cancel()
+        _ = await waiting.result
+        #expect(reports.all == [[1, 0], [1, 1], [1, 0]])
+    }
+}
