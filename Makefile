@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Warnings are errors in every target of ours (Package.swift's shared swiftSettings).
 SWIFT_TEST_FLAGS ?=
-APT_PACKAGES := libgit2-dev postgresql git pkg-config python3
+APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 haproxy
 
 .PHONY: demo test build deps clean-state
 
@@ -22,8 +22,6 @@ build: deps
 test: deps
 	scripts/with-test-postgres.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
 
-# The demo will need HAProxy once the Local target exists; installing it now keeps `make demo` one command.
-demo: APT_PACKAGES += haproxy
 demo: build
 	scripts/demo.sh
 

@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "SlipwayCore", targets: ["SlipwayCore"]),
         .library(name: "SlipwayGit", targets: ["SlipwayGit"]),
         .library(name: "SlipwayLedger", targets: ["SlipwayLedger"]),
+        .library(name: "SlipwayTargets", targets: ["SlipwayTargets"]),
+        .library(name: "SlipwayEngine", targets: ["SlipwayEngine"]),
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "ModelServe", targets: ["ModelServe"]),
@@ -57,12 +59,45 @@ let package = Package(
             name: "SlipwayLedger",
             dependencies: [
                 "SlipwayCore",
+                "SlipwaySystem",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwaySystem",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwayTargets",
+            dependencies: [
+                "SlipwayCore",
+                "SlipwaySystem",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SlipwayEngine",
+            dependencies: [
+                "SlipwayCore",
+                "SlipwayGit",
+                "SlipwayLedger",
+                "SlipwayTargets",
+                "SlipwaySystem",
+                "OllamaKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -146,6 +181,39 @@ let package = Package(
         .testTarget(
             name: "SlipwayGitTests",
             dependencies: ["SlipwayGit", "SlipwayCore", "SlipwayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayEngineTests",
+            dependencies: [
+                "SlipwayEngine",
+                "SlipwayCore",
+                "SlipwayLedger",
+                "SlipwayTargets",
+                "SlipwaySystem",
+                "SlipwayTestSupport",
+                "OllamaKit",
+                "ModelServe",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayTargetsTests",
+            dependencies: [
+                "SlipwayTargets",
+                "SlipwayCore",
+                "SlipwayTestSupport",
+                "SlipwaySystem",
+                "ModelServe",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

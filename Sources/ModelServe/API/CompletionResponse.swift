@@ -7,13 +7,15 @@ public struct CompletionResponse: Codable, Sendable, Hashable {
     public var response: String?
     /// The assistant's message (chat).
     public var message: ChatBody.Message?
+    /// Always true: the answer is complete (as Ollama's own non-streamed answers say).
+    public var done = true
     public var doneReason: String?
     public var usage: Completion.Usage
     /// Whether the answer came from the response cache.
     public var cached: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, model, response, message, usage, cached
+        case id, model, response, message, usage, cached, done
         case doneReason = "done_reason"
     }
 

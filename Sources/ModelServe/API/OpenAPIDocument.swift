@@ -691,6 +691,7 @@ enum OpenAPIDocument {
             "required": [
               "id",
               "model",
+              "done",
               "usage",
               "cached"
             ],
@@ -713,6 +714,11 @@ enum OpenAPIDocument {
                   }
                 ],
                 "description": "The assistant's message (chat only); `role` is `assistant`."
+              },
+              "done": {
+                "type": "boolean",
+                "const": true,
+                "description": "Always true: the answer is complete."
               },
               "done_reason": {
                 "type": "string",

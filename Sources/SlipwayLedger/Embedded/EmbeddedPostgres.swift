@@ -1,4 +1,5 @@
 import Foundation
+import SlipwaySystem
 import Logging
 import PostgresNIO
 
@@ -112,8 +113,8 @@ public struct EmbeddedPostgres: Sendable {
 
     private func startServer(_ binaries: PostgresBinaries, logger: Logger) async throws -> Int {
         var port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        if port == nil || FreeLoopbackPort.isListening(port!) {
-            port = try FreeLoopbackPort.find()
+        if port == nil || LoopbackPort.isListening(port!) {
+            port = try LoopbackPort.free()
         }
         let chosen = port!
         try "\(chosen)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
@@ -143,7 +144,7 @@ public struct EmbeddedPostgres: Sendable {
         guard let pidFile = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
         let lines = pidFile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count > 3, let pid = Int32(lines[0]), let port = Int(lines[3]) else { return nil }
-        guard kill(pid, 0) == 0 || errno == EPERM, FreeLoopbackPort.isListening(port) else { return nil }
+        guard kill(pid, 0) == 0 || errno == EPERM, LoopbackPort.isListening(port) else { return nil }
         return port
     }
 

@@ -1,0 +1,65 @@
+/// Turns a stage of a pipeline into the steps of its promotion, in order.
+///
+/// Blue/green: gate → model → deploy (idle slot) → preview smoke checks → switch → live smoke
+/// checks → retire the old slot after `scaleDownDelay`. Canary: gate → model → deploy (canary
+/// slot) → the spec's setWeight / pause / analysis steps → live smoke checks → finalize (all
+/// traffic to the canary) → retire the old slot. A stage's drift checks are not planned yet.
+public enum PromotionPlanner {
+    public static func steps(for stage: StageSpec, in pipeline: PipelineSpec) -> [PlannedStep] {
+        var steps: [PlannedStep] = []
+        if let gate = stage.after {
+            var config: [String: JSONValue] = ["after": .string(gate.stage), "approval": .bool(gate.approval)]
+            if let soak = gate.soak { config["soakMs"] = .number(milliseconds(soak)) }
+            steps.append(PlannedStep(kind: .gate, name: "gate after \(gate.stage)", config: .object(config)))
+        }
+        if let model = pipeline.model {
+            var config: [String: JSONValue] = ["name": .string(model.name)]
+            if let modelfile = model.modelfile { config["modelfile"] = .string(modelfile) }
+            steps.append(PlannedStep(kind: .model, name: "model \(model.name)", config: .object(config)))
+        }
+        let smokeChecks = Set(pipeline.checks.filter { $0.kindName == "smoke" }.map(\.name))
+        let liveChecks = stage.checks.filter(smokeChecks.contains).map {
+            PlannedStep(kind: .smoke, name: "smoke \($0) (live)", config: .object(["check": .string($0), "target": .string("live")]))
+        }
+        switch stage.strategy {
+        case .blueGreen(let blueGreen):
+            steps.append(PlannedStep(kind: .deploy, name: "deploy to the idle slot"))
+            for check in blueGreen.previewChecks where smokeChecks.contains(check) {
+                steps.append(PlannedStep(
+                    kind: .smoke, name: "smoke \(check) (preview)",
+                    config: .object(["check": .string(check), "target": .string("preview")])
+                ))
+            }
+            steps.append(PlannedStep(kind: .switchTraffic, name: "switch traffic"))
+            steps += liveChecks
+            steps.append(PlannedStep(
+                kind: .retire, name: "retire the previous release",
+                config: .object(["delayMs": .number(milliseconds(blueGreen.scaleDownDelay))])
+            ))
+        case .canary(let canary):
+            steps.append(PlannedStep(kind: .deploy, name: "deploy the canary"))
+            for step in canary.steps {
+                switch step {
+                case .setWeight(let weight):
+                    steps.append(PlannedStep(kind: .setWeight, name: "set weight \(weight)", config: .object(["weight": .number(Double(weight))])))
+                case .pause(let duration?):
+                    steps.append(PlannedStep(
+                        kind: .pause, name: "pause \(SpecDuration.format(duration))", config: .object(["durationMs": .number(milliseconds(duration))])
+                    ))
+                case .pause(nil):
+                    steps.append(PlannedStep(kind: .pause, name: "pause until promoted", config: .object([:])))
+                case .analysis(let template):
+                    steps.append(PlannedStep(kind: .analysis, name: "analysis \(template)", config: .object(["template": .string(template)])))
+                }
+            }
+            steps += liveChecks
+            steps.append(PlannedStep(kind: .finalize, name: "make the canary stable"))
+            steps.append(PlannedStep(kind: .retire, name: "retire the previous release", config: .object(["delayMs": .number(0)])))
+        }
+        return steps
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}

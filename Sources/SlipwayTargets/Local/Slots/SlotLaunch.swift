@@ -1,0 +1,15 @@
+/// How to start ModelServe for one release in a slot: the executable (kept under the release's
+/// directory) and its arguments, to which the slot adds `--port 0`.
+public struct SlotLaunch: Sendable, Equatable {
+    public var releaseID: String
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+
+    public init(releaseID: String, executable: String, arguments: [String], environment: [String: String] = [:]) {
+        self.releaseID = releaseID
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+    }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SlipwaySystem
+
+/// Starts, finds again and stops the ModelServe processes of one local environment's slots.
+///
+/// A slot's process runs in a session of its own and is recorded in `slots/<colour>.json` (pid,
+/// port, release), so Slipway can reattach after its own restart. ``start(_:in:)`` waits until
+/// the slot answers `/ready`; a slot that never does is stopped and reported with its log.
+public struct SlotSupervisor: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    func recordPath(_ colour: SlotColour) -> String { "\(directory)/slots/\(colour.rawValue).json" }
+
+    /// The recorded slot of `colour`, if its process is still the one recorded and alive.
+    public func running(_ colour: SlotColour) -> SlotRecord? {
+        guard let record = recorded(colour), DetachedProcess.isAlive(record.pid),
+              DetachedProcess.commandLine(record.pid)?.contains("serve") == true
+        else { return nil }
+        return record
+    }
+
+    /// The record of `colour`, alive or not.
+    public func recorded(_ colour: SlotColour) -> SlotRecord? {
+        guard let data = FileManager.default.contents(atPath: recordPath(colour)) else { return nil }
+        return try? Self.decoder.decode(SlotRecord.self, from: data)
+    }
+
+    /// Starts `launch` in the `colour` slot (stopping whatever ran there) and waits until it is ready.
+    public func start(_ launch: SlotLaunch, in colour: SlotColour, readyTimeout: Duration = .seconds(20)) async throws -> SlotRecord {
+        await stop(colour)
+        try FileManager.default.createDirectory(atPath: directory + "/slots", withIntermediateDirectories: true)
+        let logPath = "\(directory)/slots/\(colour.rawValue).log"
+        try? FileManager.default.removeItem(atPath: logPath)
+        let pid = try DetachedProcess.spawn(
+            executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
+            environment: launch.environment, logPath: logPath
+        )
+        let deadline = ContinuousClock.now + readyTimeout
+        var port: Int?
+        while ContinuousClock.now < deadline {
+            let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if port == nil { port = Self.announcedPort(in: output) }
+            if let port, await Self.answers(port: port, path: "/ready") {
+                let record = SlotRecord(
+                    colour: colour, releaseID: launch.releaseID, pid: pid, port: port, startedAt: Date(), logPath: logPath
+                )
+                try Self.encoder.encode(record).write(to: URL(fileURLWithPath: recordPath(colour)), options: .atomic)
+                return record
+            }
+            DetachedProcess.reap(pid)
+            if !DetachedProcess.isAlive(pid) {
+                throw LocalTargetError(
+                    "ModelServe \(launch.releaseID) exited before it was ready in the \(colour.rawValue) slot", log: output
+                )
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        await DetachedProcess.terminate(pid, grace: .seconds(2))
+        throw LocalTargetError(
+            "ModelServe \(launch.releaseID) was not ready within \(readyTimeout) in the \(colour.rawValue) slot (/ready never answered 200)",
+            log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// Stops the slot's process (SIGTERM: ModelServe finishes requests in flight) and forgets it.
+    public func stop(_ colour: SlotColour, grace: Duration = .seconds(10)) async {
+        if let record = running(colour) {
+            await DetachedProcess.terminate(record.pid, grace: grace)
+        }
+        try? FileManager.default.removeItem(atPath: recordPath(colour))
+    }
+
+    /// Whether `GET path` on 127.0.0.1:`port` answers 200.
+    static func answers(port: Int, path: String) async -> Bool {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 16)
+        return response.status.code == 200
+    }
+
+    /// The port of model-serve's `model-serve listening on HOST:PORT` line.
+    static func announcedPort(in output: String) -> Int? {
+        for line in output.split(separator: "\n") {
+            guard let range = line.range(of: "listening on ") else { continue }
+            let address = line[range.upperBound...].split(separator: " ").first ?? ""
+            guard let colon = address.lastIndex(of: ":") else { continue }
+            if let port = Int(address[address.index(after: colon)...].prefix { $0.isNumber }), port > 0 { return port }
+        }
+        return nil
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
