@@ -3,28 +3,6 @@ import SlipwayCore
 import SlipwayLedger
 import SlipwayTestSupport
 
-/// A clock tests set by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
-        current = start
-    }
-
-    var now: Date {
-        lock.lock()
-        defer { lock.unlock() }
-        return current
-    }
-
-    func advance(by seconds: TimeInterval) {
-        lock.lock()
-        current = current.addingTimeInterval(seconds)
-        lock.unlock()
-    }
-}
-
 /// Opens a migrated ledger on a fresh database for one test.
 func withTestLedger<Result: Sendable>(
     clock: ManualClock? = nil,

@@ -15,10 +15,14 @@ public struct StepContext: Sendable {
     public var stepStartedAt: Date
     /// The current time (injected: tests move it by hand).
     public var now: @Sendable () -> Date
+    /// Where the release runs.
+    public var target: any ReleaseTarget
+    /// The specs, the release's launch and the clients steps use.
+    public var services: StepServices
 
     public init(
         promotionID: Int64, stepID: Int64, pipeline: String, environment: String, releaseID: String, commitSHA: String,
-        attempt: Int, stepStartedAt: Date, now: @escaping @Sendable () -> Date
+        attempt: Int, stepStartedAt: Date, now: @escaping @Sendable () -> Date, target: any ReleaseTarget, services: StepServices
     ) {
         self.promotionID = promotionID
         self.stepID = stepID
@@ -29,5 +33,12 @@ public struct StepContext: Sendable {
         self.attempt = attempt
         self.stepStartedAt = stepStartedAt
         self.now = now
+        self.target = target
+        self.services = services
+    }
+
+    /// How long the step has been running (across attempts and restarts).
+    public var elapsed: Duration {
+        .milliseconds(Int64(max(0, now().timeIntervalSince(stepStartedAt)) * 1000))
     }
 }

@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import SlipwayCore
+import SlipwayLedger
+
+/// Drives one promotion through its steps, writing every transition to the ledger before its
+/// effect starts, so a driver killed at any moment can be started again on the same promotion:
+/// it plans nothing twice, skips finished steps, repeats the step that was under way (runners
+/// are idempotent), and ends with the promotion succeeded, or rolled back with the cause.
+public struct PromotionDriver: Sendable {
+    public let ledger: Ledger
+    public let registry: StepRegistry
+    public let target: any ReleaseTarget
+    public let actor: String
+    /// How many attempts a step that fails retryably gets before the promotion gives up.
+    public var maxAttempts = 3
+    public var now: @Sendable () -> Date
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// Told about every step that starts, waits or ends (the CLI's progress lines).
+    public var progress: @Sendable (PromotionProgress) -> Void
+    let logger: Logger
+
+    public init(
+        ledger: Ledger, registry: StepRegistry, target: any ReleaseTarget, actor: String, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        progress: @escaping @Sendable (PromotionProgress) -> Void = { _ in }
+    ) {
+        self.ledger = ledger
+        self.registry = registry
+        self.target = target
+        self.actor = actor
+        self.logger = logger
+        self.now = now
+        self.sleep = sleep
+        self.progress = progress
+    }
+
+    /// Plans (once) and runs the promotion's steps; returns how it ended.
+    @discardableResult
+    public func drive(promotionID: Int64, plan: [PlannedStep], services: StepServices) async throws -> PromotionStatus {
+        var promotion = try await ledger.transaction { tx -> PromotionRecord in
+            guard let promotion = try await tx.promotion(id: promotionID) else {
+                throw LedgerError(.notFound, "there is no promotion \(promotionID)")
+            }
+            return promotion
+        }
+        if promotion.status.isFinished { return promotion.status }
+        let steps = try await ledger.transaction { tx in try await tx.planSteps(promotionID: promotionID, plan, actor: actor) }
+        if promotion.status != .progressing {
+            promotion = try await ledger.transaction { tx in
+                try await tx.movePromotion(id: promotionID, to: .progressing, actor: actor)
+            }
+        }
+        for planned in steps where !planned.status.isFinished {
+            let outcome = try await run(step: planned, promotion: promotion, services: services)
+            if case .failed(let reason) = outcome {
+                return try await rollBack(promotion, reason: reason)
+            }
+        }
+        try await ledger.transaction { tx in
+            _ = try await tx.movePromotion(id: promotionID, to: .succeeded, actor: actor)
+        }
+        progress(PromotionProgress(promotionID: promotionID, environment: promotion.environment, event: .promotionFinished(.succeeded, nil)))
+        return .succeeded
+    }
+
+    enum StepEnd {
+        case succeeded
+        case failed(String)
+    }
+
+    /// Runs one step to its end: attempts, waits and retries, all recorded.
+    private func run(step initial: StepRecord, promotion: PromotionRecord, services: StepServices) async throws -> StepEnd {
+        guard let kind = StepKind(rawValue: initial.kind), let runner = registry.runner(for: kind) else {
+            let reason = "no runner for the step kind \"\(initial.kind)\" (step \(initial.ordinal), \(initial.name))"
+            _ = try await ledger.transaction { tx in
+                try await tx.finishStep(id: initial.id, status: .failed, result: nil, note: reason, actor: actor)
+            }
+            return .failed(reason)
+        }
+        var step = initial
+        // A step that was running when a driver died continues as the same attempt.
+        if step.status == .pending {
+            step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
+        }
+        report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
+        while true {
+            if let retryAfter = step.retryAfter, retryAfter > now() {
+                try await sleep(.milliseconds(Int64(retryAfter.timeIntervalSince(now()) * 1000)))
+            }
+            // Someone else may have finished the step meanwhile (`slipway promote` ends a pause).
+            let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
+            if let current, current.status.isFinished {
+                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
+                return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
+            }
+            let context = StepContext(
+                promotionID: promotion.id, stepID: step.id, pipeline: promotion.pipeline, environment: promotion.environment,
+                releaseID: promotion.releaseID, commitSHA: promotion.commitSHA, attempt: step.attempt,
+                stepStartedAt: step.startedAt ?? now(), now: now, target: target, services: services
+            )
+            let outcome = await runner(step.config, context)
+            switch outcome {
+            case .done(let evidence):
+                _ = try await ledger.transaction { tx in
+                    try await tx.finishStep(id: step.id, status: .succeeded, result: evidence, actor: actor)
+                }
+                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: .succeeded, note: nil))
+                return .succeeded
+            case .running(let retryAfter, let note):
+                let at = now().addingTimeInterval(Self.seconds(retryAfter))
+                step = try await ledger.transaction { tx in try await tx.deferStep(id: step.id, retryAfter: at, note: note, actor: actor) }
+                report(promotion, .stepWaiting(ordinal: step.ordinal, name: step.name, note: note))
+            case .failedRetryable(let reason) where step.attempt < maxAttempts:
+                logger.warning("step failed, trying again", metadata: ["step": "\(step.name)", "reason": "\(reason)"])
+                let at = now().addingTimeInterval(Double(step.attempt))
+                _ = try await ledger.transaction { tx in
+                    try await tx.deferStep(id: step.id, retryAfter: at, note: "attempt \(step.attempt) failed: \(reason)", actor: actor)
+                }
+                step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
+                step.retryAfter = at
+                report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
+            case .failedRetryable(let reason), .failedTerminal(let reason, _):
+                var evidence: JSONValue?
+                if case .failedTerminal(_, let details) = outcome { evidence = details }
+                _ = try await ledger.transaction { tx in
+                    try await tx.finishStep(id: step.id, status: .failed, result: evidence, note: reason, actor: actor)
+                }
+                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: .failed, note: reason))
+                return .failed("\(step.name): \(reason)")
+            }
+        }
+    }
+
+    /// Takes traffic back to the stable release and records the promotion as rolled back.
+    private func rollBack(_ promotion: PromotionRecord, reason: String) async throws -> PromotionStatus {
+        var status = PromotionStatus.rolledBack
+        var cause = reason
+        do {
+            try await target.rollBack(release: promotion.releaseID)
+        } catch {
+            // Traffic could not be taken back: the promotion failed, and the ledger says why.
+            status = .failed
+            cause = "\(reason); rolling back failed too: \(error)"
+        }
+        try await ledger.transaction { tx in
+            let steps = try await tx.steps(promotionID: promotion.id)
+            for step in steps where !step.status.isFinished {
+                _ = try await tx.finishStep(id: step.id, status: .skipped, result: nil, note: "not run: the promotion was rolled back", actor: actor)
+            }
+            _ = try await tx.movePromotion(id: promotion.id, to: status, actor: actor, reason: cause)
+        }
+        progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, cause)))
+        return status
+    }
+
+    private func report(_ promotion: PromotionRecord, _ event: PromotionProgress.Event) {
+        progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: event))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// What a ``PromotionDriver`` reports as it goes.
+public struct PromotionProgress: Sendable {
+    public enum Event: Sendable {
+        case stepStarted(ordinal: Int, name: String, attempt: Int)
+        case stepWaiting(ordinal: Int, name: String, note: String)
+        case stepFinished(ordinal: Int, name: String, status: StepStatus, note: String?)
+        case promotionFinished(PromotionStatus, String?)
+    }
+
+    public var promotionID: Int64
+    public var environment: String
+    public var event: Event
+}

@@ -1,0 +1,37 @@
+import SlipwayCore
+
+/// Makes every Ollama endpoint of the environment hold the pipeline's model (pulled, or created
+/// from the Modelfile in the release's commit), with the same digest, preloaded.
+struct ModelStep: PromotionStepRunner {
+    static let kind = StepKind.model
+
+    struct Config: Decodable, Sendable {
+        var name: String
+        var modelfile: String?
+    }
+
+    func run(_ config: Config, context: StepContext) async -> StepOutcome {
+        var modelfileText: String?
+        if let path = config.modelfile {
+            do {
+                modelfileText = try await context.services.readFile(path)
+            } catch {
+                return .failedTerminal(reason: "cannot read \(path) at the release's commit: \(error)", evidence: .object([:]))
+            }
+            if modelfileText == nil {
+                return .failedTerminal(reason: "\(path) is not in the release's commit", evidence: .object([:]))
+            }
+        }
+        let rollout = ModelRollout(httpClient: context.services.httpClient)
+        do {
+            let result = try await rollout.run(
+                model: config.name, modelfile: modelfileText, endpoints: context.services.launch.ollamaEndpoints
+            )
+            return .done(evidence: Evidence.from(result))
+        } catch let error as ModelRolloutError where error.isRetryable {
+            return .failedRetryable(reason: "\(error)")
+        } catch {
+            return .failedTerminal(reason: "\(error)", evidence: .object([:]))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+import Foundation
+import SlipwayCore
+
+/// What the steps of one promotion share: the pipeline's specs, how to start the release, the
+/// HTTP client, the headers smoke checks send (ModelServe's key for the promotion), and how to
+/// read a file of the release's commit.
+public struct StepServices: Sendable {
+    public var pipeline: PipelineSpec
+    public var launch: ReleaseLaunch
+    public var httpClient: HTTPClient
+    public var smokeHeaders: [String: String]
+    /// Reads a file of the commit being released (a Modelfile), or nil when it is not there.
+    public var readFile: @Sendable (String) async throws -> String?
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(
+        pipeline: PipelineSpec, launch: ReleaseLaunch, httpClient: HTTPClient = .shared, smokeHeaders: [String: String] = [:],
+        readFile: @escaping @Sendable (String) async throws -> String? = { _ in nil },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.pipeline = pipeline
+        self.launch = launch
+        self.httpClient = httpClient
+        self.smokeHeaders = smokeHeaders
+        self.readFile = readFile
+        self.sleep = sleep
+    }
+}

@@ -1,0 +1,277 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ModelServe
+import NIOCore
+import SlipwayCore
+import SlipwayEngine
+import SlipwayLedger
+import SlipwaySystem
+import SlipwayTargets
+import SlipwayTestSupport
+import Testing
+
+/// The driver with everything real: PostgreSQL, HAProxy, model-serve slots, ollama-sim.
+/// Time is a manual clock; "sleeping" moves it (and, during analyses, sends traffic).
+@Suite("Promotion driver", .serialized)
+struct PromotionDriverTests {
+    static let pipelineYAML = """
+        apiVersion: slipway/v1
+        kind: Pipeline
+        metadata: { name: model-serve }
+        spec:
+          source: { branch: main, paths: ["**"] }
+          build:
+            - { name: model-serve, run: ["true"], produces: { binary: "model-serve" } }
+          checks:
+            smoke:
+              smoke:
+                - { name: ready, path: /ready, expect: { status: 200 } }
+                - name: generate
+                  method: POST
+                  path: /v1/generate
+                  body: { prompt: "Say hello.", temperature: 0, max_tokens: 4 }
+                  expect: { status: 200, json: { "$.done": true } }
+          analyses:
+            errors:
+              interval: 10s
+              samples: 3
+              failureLimit: 0
+              metrics:
+                - { name: error-rate, query: "modelserve_error_ratio", max: 0.05 }
+          stages:
+            - environment: dev
+              strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 30s } }
+              checks: [smoke]
+            - environment: staging
+              strategy:
+                canary:
+                  steps: [ { setWeight: 50 }, { analysis: errors }, { pause: 1m }, { setWeight: 100 } ]
+              checks: [smoke]
+        """
+
+    static func pipeline() throws -> PipelineSpec {
+        let environments = ["dev", "staging"].enumerated().map { index, name in
+            SpecFile(path: "environments/\(name).yaml", contents: """
+                apiVersion: slipway/v1
+                kind: Environment
+                metadata: { name: \(name) }
+                spec: { order: \(index + 1), target: { local: { port: \(18_500 + index) } } }
+                """)
+        }
+        let loaded = SpecLoader.load([SpecFile(path: "pipelines/model-serve.yaml", contents: pipelineYAML)] + environments)
+        guard case .success(let specs) = loaded else { throw SpecProblem(description: "\(loaded)") }
+        return try #require(specs.pipeline(named: "model-serve"))
+    }
+
+    struct SpecProblem: Error, CustomStringConvertible { var description: String }
+
+    /// A local environment, a keys file with a key, two simulators (a healthy one, and one whose
+    /// every generation fails), and a migrated ledger; everything stopped afterwards.
+    struct World {
+        var ledger: Ledger
+        var target: LocalReleaseTarget
+        var keysFile: String
+        var key: String
+        var healthySim: BackgroundProcess
+        var failingSim: BackgroundProcess
+        var clock: ManualClock
+
+        func launch(_ release: String, sim: BackgroundProcess) throws -> ReleaseLaunch {
+            ReleaseLaunch(
+                releaseID: release, commitSHA: String(repeating: "a", count: 40),
+                executable: try BuiltExecutable.path(named: "model-serve"), model: "sim-small",
+                ollamaEndpoints: ["http://127.0.0.1:\(sim.port)"], keysFile: keysFile
+            )
+        }
+
+        /// Creates a run and a promotion of `release` to `environment`, and drives it.
+        func promote(
+            _ release: String, to environment: String, sim: BackgroundProcess, commit: Int,
+            sleep: (@Sendable (Duration) async throws -> Void)? = nil,
+            progress: @escaping @Sendable (PromotionProgress) -> Void = { _ in }
+        ) async throws -> (PromotionStatus, PromotionRecord) {
+            let pipeline = try PromotionDriverTests.pipeline()
+            let stage = try #require(pipeline.stages.first { $0.environment == environment })
+            let promotion = try await ledger.transaction { tx in
+                let run = try await tx.createRun(NewRun(
+                    pipeline: "model-serve", commitSHA: String(format: "%040x", commit), branch: "main", trigger: .manual, triggeredBy: "test"
+                )).run
+                return try await tx.createPromotion(
+                    run: run, environment: environment, releaseID: release, strategy: stage.strategy.name, actor: "test"
+                )
+            }
+            let clock = self.clock
+            let sleeper: @Sendable (Duration) async throws -> Void = sleep ?? { duration in
+                clock.advance(by: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            }
+            let services = StepServices(
+                pipeline: pipeline, launch: try launch(release, sim: sim), smokeHeaders: ["Authorization": "Bearer \(key)"],
+                sleep: sleeper
+            )
+            let driver = PromotionDriver(
+                ledger: ledger, registry: .standard, target: target, actor: "test", logger: TestDatabase.logger,
+                now: { clock.now }, sleep: sleeper, progress: progress
+            )
+            let status = try await driver.drive(
+                promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+            )
+            let record = try await ledger.transaction { tx in try await tx.promotion(id: promotion.id) }
+            return (status, try #require(record))
+        }
+
+        func liveRelease() async throws -> String? {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: target.liveURL + "/version"), timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 16)
+            return (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["release_id"] as? String
+        }
+
+        /// Sends `count` generate requests through the environment's address.
+        func sendTraffic(_ count: Int) async {
+            for _ in 0..<count {
+                var request = HTTPClientRequest(url: target.liveURL + "/v1/generate")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: #"{"prompt": "hi", "max_tokens": 2}"#))
+                if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) {
+                    _ = try? await response.body.collect(upTo: 1 << 20)
+                }
+            }
+        }
+    }
+
+    static func withWorld(_ body: (World) async throws -> Void) async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            let clock = ManualClock()
+            try await Ledger.withLedger(configuration, logger: TestDatabase.logger, now: { clock.now }) { ledger in
+                let scratch = try TemporaryDirectory(prefix: "engine")
+                let keysFile = scratch.path("keys.json")
+                let key = try APIKeyStore(path: keysFile).create(name: "slipway-smoke", scopes: ["*"]).plaintextKey
+                let environment = LocalEnvironment(
+                    name: "env", directory: scratch.path("local/env"), listenPort: try LoopbackPort.free(),
+                    statsPort: try LoopbackPort.free()
+                )
+                let sim = try BuiltExecutable.path(named: "ollama-sim")
+                try await BackgroundProcess.withProcess(executable: sim, arguments: ["--port", "0", "--token-delay-ms", "0"]) { healthy in
+                    try await BackgroundProcess.withProcess(
+                        executable: sim, arguments: ["--port", "0", "--token-delay-ms", "0", "--error-rate", "sim-small=1"]
+                    ) { failing in
+                        let world = World(
+                            ledger: ledger, target: LocalReleaseTarget(environment: environment), keysFile: keysFile, key: key,
+                            healthySim: healthy, failingSim: failing, clock: clock
+                        )
+                        do {
+                            try await body(world)
+                        } catch {
+                            await environment.down()
+                            throw error
+                        }
+                        await environment.down()
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("blue/green: the first release and the next go live after their checks; the old slot stays for the delay, then stops")
+    func blueGreenPromotions() async throws {
+        try await Self.withWorld { world in
+            let (first, _) = try await world.promote("r1", to: "dev", sim: world.healthySim, commit: 1)
+            #expect(first == .succeeded)
+            #expect(try await world.liveRelease() == "r1")
+
+            let (second, record) = try await world.promote("r2", to: "dev", sim: world.healthySim, commit: 2)
+            #expect(second == .succeeded)
+            #expect(try await world.liveRelease() == "r2")
+            let state = await world.target.state()
+            #expect(state.stable?.releaseID == "r2" && state.stable?.weight == 100)
+            #expect(state.previous == nil && state.candidate == nil)
+
+            let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: record.id) }
+            #expect(steps.map(\.kind) == ["deploy", "smoke", "switch", "smoke", "retire"])
+            #expect(steps.allSatisfy { $0.status == .succeeded })
+            #expect(steps[1].result?["passed"] == .bool(true))
+            #expect(try await world.ledger.verifyChain().isIntact)
+        }
+    }
+
+    @Test("canary: weight, analysis, pause and promotion; a canary whose model fails is caught by the analysis and rolled back")
+    func canaryPromotionAndAbort() async throws {
+        try await Self.withWorld { world in
+            let traffic: @Sendable (Duration) async throws -> Void = { duration in
+                await world.sendTraffic(20)
+                world.clock.advance(by: Double(duration.components.seconds))
+            }
+            let (first, _) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
+            #expect(first == .succeeded)
+            let (second, _) = try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: traffic)
+            #expect(second == .succeeded)
+            #expect(try await world.liveRelease() == "r2")
+
+            // r3's slot talks to the simulator whose generations all fail.
+            let (third, record) = try await world.promote("r3", to: "staging", sim: world.failingSim, commit: 3, sleep: traffic)
+            #expect(third == .rolledBack)
+            #expect(record.reason?.contains("analysis errors failed") == true, "\(record.reason ?? "")")
+            #expect(try await world.liveRelease() == "r2")
+            let state = await world.target.state()
+            #expect(state.stable?.releaseID == "r2" && state.stable?.weight == 100)
+            #expect(state.candidate == nil)
+
+            let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: record.id) }
+            #expect(steps.map(\.status) == [.succeeded, .succeeded, .failed, .skipped, .skipped, .skipped, .skipped, .skipped])
+            let events = try await world.ledger.events(subject: "promotion/\(record.id)").map(\.kind)
+            #expect(events.last == "promotion.status")
+        }
+    }
+
+    @Test("a driver stopped during a pause is resumed by another: finished steps are not repeated, the pause is not restarted")
+    func resumeAfterInterruption() async throws {
+        try await Self.withWorld { world in
+            let traffic: @Sendable (Duration) async throws -> Void = { duration in
+                await world.sendTraffic(5)
+                world.clock.advance(by: Double(duration.components.seconds))
+            }
+            _ = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
+
+            // The first driver dies (its task is cancelled) the moment it starts waiting in the pause.
+            let interrupted = Task {
+                try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: { duration in
+                    if duration > .seconds(30) { throw CancellationError() }
+                    try await traffic(duration)
+                })
+            }
+            _ = await interrupted.result
+            let promotion = try #require(try await world.ledger.transaction { tx in
+                try await tx.promotion(id: 2)
+            })
+            #expect(promotion.status == .progressing)
+            let before = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
+            #expect(before.map(\.status) == [.succeeded, .succeeded, .succeeded, .running, .pending, .pending, .pending, .pending])
+            let weightEvents = try await world.ledger.events(subject: "promotion/\(promotion.id)").filter { $0.kind == "step.started" }.count
+
+            // A second driver picks the promotion up from the ledger.
+            let pipeline = try PromotionDriverTests.pipeline()
+            let stage = try #require(pipeline.stages.first { $0.environment == "staging" })
+            let clock = world.clock
+            let driver = PromotionDriver(
+                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
+                now: { clock.now }, sleep: traffic
+            )
+            let services = StepServices(
+                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
+                smokeHeaders: ["Authorization": "Bearer \(world.key)"], sleep: traffic
+            )
+            let status = try await driver.drive(
+                promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+            )
+            #expect(status == .succeeded)
+            let after = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
+            #expect(after.allSatisfy { $0.status == .succeeded })
+            #expect(after[3].attempt == 1, "the pause was resumed, not restarted")
+            let started = try await world.ledger.events(subject: "promotion/\(promotion.id)").filter { $0.kind == "step.started" }.count
+            #expect(started == weightEvents + 4, "only the four steps after the pause started anew")
+            #expect(try await world.liveRelease() == "r2")
+        }
+    }
+}
