@@ -94,6 +94,7 @@ let package = Package(
                 "SlipwayTargets",
                 "SlipwaySystem",
                 "OllamaKit",
+                "ModelServe",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +108,8 @@ let package = Package(
                 "SlipwayCore",
                 "SlipwayGit",
                 "SlipwayLedger",
+                "SlipwayEngine",
+                "SlipwayTargets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -262,7 +265,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayTestSupport", "SlipwayLedger", "SlipwayCore"],
+            dependencies: ["SlipwayTestSupport", "SlipwayLedger", "SlipwayCore", "SlipwaySystem"],
             swiftSettings: swiftSettings
         ),
     ]

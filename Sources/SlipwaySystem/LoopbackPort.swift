@@ -2,24 +2,43 @@ import Foundation
 
 /// TCP ports on 127.0.0.1: one nothing listens on, and whether something does.
 public enum LoopbackPort {
-    /// A port on 127.0.0.1 that nothing listens on right now (the kernel's choice for port 0).
+    /// A port on 127.0.0.1 that nothing listens on right now, chosen below the kernel's range of
+    /// ephemeral ports (`net.ipv4.ip_local_port_range`), so an outgoing connection cannot take it
+    /// between now and the moment the caller's server binds it.
     ///
-    /// Another process may take it before the caller binds it; callers that can should let their
-    /// server bind port 0 and report the port instead.
+    /// Another process may still take it; callers that can should let their server bind port 0
+    /// and report the port instead.
     public static func free() throws -> Int {
+        let ephemeralStart = ephemeralRange().lowerBound
+        let candidates = 10_000..<max(10_001, min(ephemeralStart, 32_768))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let port = Int.random(in: candidates, using: &generator)
+            if try canBind(port) { return port }
+        }
+        throw SystemError("no free loopback port found below \(ephemeralStart) after 200 tries")
+    }
+
+    /// The kernel's ephemeral port range (32768…60999 when it cannot be read).
+    static func ephemeralRange() -> ClosedRange<Int> {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8) else {
+            return 32_768...60_999
+        }
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 2, numbers[0] <= numbers[1] else { return 32_768...60_999 }
+        return numbers[0]...numbers[1]
+    }
+
+    /// Whether a listening socket can be bound to 127.0.0.1:`port` now.
+    static func canBind(_ port: Int) throws -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw SystemError("cannot open a socket to find a free port", errno: errno) }
         defer { close(descriptor) }
-        var address = loopback(port: 0)
+        var address = loopback(port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw SystemError("cannot bind a loopback socket to find a free port", errno: errno) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound == 0 && !isListening(port)
     }
 
     /// Whether something accepts connections on 127.0.0.1:`port`.

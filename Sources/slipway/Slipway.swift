@@ -14,6 +14,10 @@ struct Slipway: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self,
             PlanCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            PromoteCommand.self,
+            DownCommand.self,
             HistoryCommand.self,
             AuditCommand.self,
             DatabaseCommand.self,

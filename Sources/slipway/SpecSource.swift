@@ -34,6 +34,14 @@ struct SpecSource {
         }
     }
 
+    /// The path of the repository commands read from: the local one, or the remote's mirror
+    /// (cloned or fetched now).
+    func repositoryPath() throws -> String {
+        try withRepository { _ in () }
+        return options.repoIsRemote
+            ? options.resolvedStateDirectory + "/repos/" + SpecSource.mirrorName(for: options.repo) : absolute(options.repo)
+    }
+
     func snapshot(at revision: String) throws -> Snapshot {
         try withRepository { repository in
             let id = try repository.resolve(revision)

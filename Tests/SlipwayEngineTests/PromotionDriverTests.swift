@@ -203,10 +203,10 @@ struct PromotionDriverTests {
                 await world.sendTraffic(20)
                 world.clock.advance(by: Double(duration.components.seconds))
             }
-            let (first, _) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
-            #expect(first == .succeeded)
-            let (second, _) = try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: traffic)
-            #expect(second == .succeeded)
+            let (first, firstRecord) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
+            #expect(first == .succeeded, "\(firstRecord.reason ?? "")")
+            let (second, secondRecord) = try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: traffic)
+            #expect(second == .succeeded, "\(secondRecord.reason ?? "")")
             #expect(try await world.liveRelease() == "r2")
 
             // r3's slot talks to the simulator whose generations all fail.

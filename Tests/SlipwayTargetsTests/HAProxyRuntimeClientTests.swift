@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SlipwaySystem
 @testable import SlipwayTargets
 
 /// The runtime API client against a real HAProxy, started by each test with an admin socket,
@@ -248,7 +249,7 @@ private struct RunningHAProxy {
         // Servers point at ports held bound but not listening: connections to them are refused.
         let blue = try RefusingPort()
         let green = try RefusingPort()
-        let frontendPort = try freeLoopbackPort()
+        let frontendPort = try LoopbackPort.free()
         let socketPath = scratch.path("admin.sock")
         let configuration = """
             global
@@ -324,26 +325,6 @@ private struct RunningHAProxy {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         process.waitUntilExit()
     }
-}
-
-/// A TCP port on 127.0.0.1 that nothing is bound to right now (the kernel's pick for port 0).
-private func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw FixtureError("socket() failed: errno \(errno)") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-    }
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-    }
-    guard bound == 0, named == 0 else { throw FixtureError("cannot bind 127.0.0.1:0: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// A unix stream socket that listens but never accepts, so nothing ever answers.

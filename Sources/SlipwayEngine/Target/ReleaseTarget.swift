@@ -33,11 +33,24 @@ public struct TargetState: Sendable, Equatable, Codable {
         public var slot: String
         public var weight: Int
         public var healthy: Bool
+
+        public init(releaseID: String, slot: String, weight: Int, healthy: Bool) {
+            self.releaseID = releaseID
+            self.slot = slot
+            self.weight = weight
+            self.healthy = healthy
+        }
     }
 
     public var stable: Release?
     public var candidate: Release?
     public var previous: Release?
+
+    public init(stable: Release? = nil, candidate: Release? = nil, previous: Release? = nil) {
+        self.stable = stable
+        self.candidate = candidate
+        self.previous = previous
+    }
 }
 
 /// How to start ModelServe for one release.

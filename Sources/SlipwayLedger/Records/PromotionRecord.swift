@@ -100,3 +100,27 @@ extension LedgerTransaction {
         throw LedgerError(.notFound, "there is no promotion \(id)")
     }
 }
+
+extension LedgerTransaction {
+    /// The promotion of `runID` to `environment`, if there is one.
+    public func promotion(runID: Int64, environment: String) async throws -> PromotionRecord? {
+        let rows = try await query("""
+            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p
+            WHERE p.run_id = \(runID) AND p.environment = \(environment)
+            """)
+        for try await row in rows { return try PromotionRecord(row: row) }
+        return nil
+    }
+
+    /// Promotions not finished yet, oldest first (optionally in one environment).
+    public func unfinishedPromotions(environment: String? = nil) async throws -> [PromotionRecord] {
+        var records: [PromotionRecord] = []
+        let rows = try await query("""
+            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p
+            WHERE p.status IN ('pending', 'waiting', 'progressing') AND (\(environment)::text IS NULL OR p.environment = \(environment))
+            ORDER BY p.id
+            """)
+        for try await row in rows { records.append(try PromotionRecord(row: row)) }
+        return records
+    }
+}

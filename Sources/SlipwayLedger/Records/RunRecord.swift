@@ -97,3 +97,24 @@ extension LedgerTransaction {
         return nil
     }
 }
+
+extension LedgerTransaction {
+    /// Moves a run to `status` (with the failure's cause when it failed), recorded as an event.
+    @discardableResult
+    public func moveRun(id: Int64, to status: RunStatus, failure: String? = nil, actor: String) async throws -> RunRecord {
+        let rows = try await query("""
+            UPDATE runs SET status = \(status.rawValue), failure = COALESCE(\(failure), failure),
+                started_at = CASE WHEN \(status.rawValue) = 'running' THEN COALESCE(started_at, \(now())) ELSE started_at END,
+                finished_at = CASE WHEN \(status.isFinished) THEN \(now()) ELSE finished_at END
+            WHERE id = \(id)
+            RETURNING \(unescaped: RunRecord.columns)
+            """)
+        for try await row in rows {
+            var payload: [String: JSONValue] = ["status": .string(status.rawValue)]
+            if let failure { payload["failure"] = .string(failure) }
+            try await appendEvent(NewEvent(actor: actor, kind: "run.status", subject: "run/\(id)", payload: .object(payload)))
+            return try RunRecord(row: row)
+        }
+        throw LedgerError(.notFound, "there is no run \(id)")
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SlipwayLedger
+
+/// A file a step produced, copied out of the checkout into the run's artifact directory and
+/// hashed there, ready to be recorded in the ledger.
+struct ProducedArtifact {
+    var name: String
+    /// The copy's path, `<state>/artifacts/<run>/<name>`.
+    var location: String
+    var digest: FileDigest
+
+    /// Copies each of the step's `produces` out of `checkout` (keeping the file's permissions,
+    /// so an executable stays executable) and hashes the copy, a megabyte at a time.
+    static func collect(
+        _ plan: BuildStepPlan, checkout: String, layout: BuildLayout, runID: Int64
+    ) throws(BuildError) -> [ProducedArtifact] {
+        var artifacts: [ProducedArtifact] = []
+        for (name, path) in plan.produces {
+            let source = "\(checkout)/\(path)"
+            var info = stat()
+            guard stat(source, &info) == 0 else {
+                throw .artifactMissing(step: plan.name, name: name, path: path)
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw .artifactNotAFile(step: plan.name, name: name, path: path)
+            }
+            let destination = layout.artifactPath(runID: runID, name: name)
+            let files = FileManager.default
+            do {
+                try files.createDirectory(atPath: layout.artifactDirectory(runID: runID), withIntermediateDirectories: true)
+                if files.fileExists(atPath: destination) { try files.removeItem(atPath: destination) }
+                // Follows a symbolic link: the artifact is the file it points at.
+                try files.copyItem(atPath: URL(fileURLWithPath: source).resolvingSymlinksInPath().path, toPath: destination)
+                try files.setAttributes([.posixPermissions: Int(info.st_mode & 0o777)], ofItemAtPath: destination)
+            } catch {
+                throw .fileSystem(step: plan.name, operation: "copy artifact \(name) from \(path) to \(destination)", message: "\(error)")
+            }
+            let digest: FileDigest
+            do {
+                digest = try FileDigest.sha256(path: destination)
+            } catch {
+                throw .fileSystem(step: plan.name, operation: "compute the SHA-256 of artifact \(name)", message: "\(error)")
+            }
+            artifacts.append(ProducedArtifact(name: name, location: destination, digest: digest))
+        }
+        return artifacts
+    }
+}

@@ -1,0 +1,203 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ModelServe
+import SlipwayCore
+import SlipwayGit
+import SlipwayLedger
+import SlipwayTargets
+
+/// Runs one pipeline at one commit: records the run (once, however often it is triggered),
+/// builds it, and promotes the release through the pipeline's stages in order, each with a
+/// ``PromotionDriver``. Started again on the same commit, it continues where the ledger says the
+/// run stopped: finished stages are not repeated, an unfinished promotion is resumed.
+public struct RunCoordinator: Sendable {
+    public var stateDirectory: String
+    /// The git repository the specs and the code come from (a work tree or a bare mirror).
+    public var repositoryPath: String
+    public var ledger: Ledger
+    public var actor: String
+    public var trigger: RunTrigger
+    public var logger: Logger
+    public var progress: @Sendable (RunProgress) -> Void
+
+    public init(
+        stateDirectory: String, repositoryPath: String, ledger: Ledger, actor: String, trigger: RunTrigger = .manual,
+        logger: Logger, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) {
+        self.stateDirectory = stateDirectory
+        self.repositoryPath = repositoryPath
+        self.ledger = ledger
+        self.actor = actor
+        self.trigger = trigger
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// The outcome of a run.
+    public struct Outcome: Sendable {
+        public var run: RunRecord
+        public var promotions: [PromotionRecord]
+    }
+
+    /// Runs `pipelineName` (the only pipeline when nil) at `revision`.
+    public func run(pipeline pipelineName: String?, revision: String, branch: String = "main") async throws -> Outcome {
+        let (commit, specs) = try GitRepository.withRepository(at: repositoryPath) { repository in
+            let id = try repository.resolve(revision)
+            let info = try repository.commit(id)
+            let files = try repository.specFiles(at: id)
+            return (info, files)
+        }
+        let specSet: SpecSet
+        switch SpecLoader.load(specs) {
+        case .success(let loaded): specSet = loaded
+        case .failure(let error):
+            throw RunError("the specs at \(commit.id.short) are not valid; run `slipway validate --rev \(commit.id.short)`:\n\(error)")
+        }
+        let pipeline: PipelineSpec
+        if let pipelineName {
+            guard let match = specSet.pipeline(named: pipelineName) else {
+                throw RunError("there is no pipeline '\(pipelineName)' at \(commit.id.short)")
+            }
+            pipeline = match
+        } else {
+            guard specSet.pipelines.count == 1, let only = specSet.pipelines.first else {
+                throw RunError("name the pipeline with --pipeline: \(specSet.pipelines.map(\.name).joined(separator: ", "))")
+            }
+            pipeline = only
+        }
+        let sha = commit.id.sha
+        let recorded: (run: RunRecord, created: Bool) = try await ledger.transaction { tx in
+            try await tx.createRun(NewRun(
+                pipeline: pipeline.name, commitSHA: sha, branch: branch, trigger: trigger, triggeredBy: actor,
+                commitAuthor: commit.author.description
+            ))
+        }
+        let run = recorded.run
+        progress(.runStarted(runID: run.id, pipeline: pipeline.name, commit: commit.id.short, resumed: !recorded.created))
+        if run.status.isFinished {
+            let promotions = try await ledger.transaction { tx in
+                try await pipeline.stages.asyncCompactMap { try await tx.promotion(runID: run.id, environment: $0.environment) }
+            }
+            return Outcome(run: run, promotions: promotions)
+        }
+        if run.status == .pending {
+            try await ledger.transaction { tx in _ = try await tx.moveRun(id: run.id, to: .running, actor: actor) }
+        }
+
+        do {
+            let artifacts = try await BuildRunner(stateDirectory: stateDirectory, logger: logger).run(
+                pipeline: pipeline, runID: run.id, commit: sha, repositoryPath: repositoryPath, ledger: ledger,
+                progress: { progress(.build($0)) }
+            )
+            var promotions: [PromotionRecord] = []
+            for stage in pipeline.stages {
+                let promotion = try await promote(stage: stage, pipeline: pipeline, specs: specSet, run: run, artifacts: artifacts)
+                promotions.append(promotion)
+                guard promotion.status == .succeeded else {
+                    let failure = "\(stage.environment): \(promotion.status.rawValue)" + (promotion.reason.map { ": \($0)" } ?? "")
+                    let finished = try await ledger.transaction { tx in
+                        try await tx.moveRun(id: run.id, to: .failed, failure: failure, actor: actor)
+                    }
+                    return Outcome(run: finished, promotions: promotions)
+                }
+            }
+            let finished = try await ledger.transaction { tx in try await tx.moveRun(id: run.id, to: .succeeded, actor: actor) }
+            return Outcome(run: finished, promotions: promotions)
+        } catch let error as BuildError {
+            let finished = try await ledger.transaction { tx in
+                try await tx.moveRun(id: run.id, to: .failed, failure: "build: \(error)", actor: actor)
+            }
+            progress(.runFailed(runID: finished.id, reason: "\(error)"))
+            throw error
+        }
+    }
+
+    /// Creates (or finds) the promotion of the run's release to `stage`'s environment and drives it.
+    func promote(
+        stage: StageSpec, pipeline: PipelineSpec, specs: SpecSet, run: RunRecord, artifacts: [ArtifactRecord]
+    ) async throws -> PromotionRecord {
+        guard let environment = specs.environment(named: stage.environment) else {
+            throw RunError("the stage names an environment '\(stage.environment)' that the specs do not define")
+        }
+        guard case .local(let port) = environment.target else {
+            throw RunError("\(environment.name) uses a Kubernetes target, which this build of Slipway cannot drive yet")
+        }
+        guard let model = pipeline.model?.name else {
+            throw RunError("the pipeline \(pipeline.name) names no model; ModelServe needs one (spec.model.name)")
+        }
+        guard let binary = artifacts.first(where: { $0.name == "binary" }) ?? artifacts.first else {
+            throw RunError("the build of \(pipeline.name) produced no artifact to run; declare one with `produces: { binary: PATH }`")
+        }
+        let releaseID = "\(pipeline.name)-\(String(run.commitSHA.prefix(12)))"
+        let existing = try await ledger.transaction { tx in try await tx.promotion(runID: run.id, environment: environment.name) }
+        if let existing, existing.status.isFinished { return existing }
+        let promotion: PromotionRecord
+        if let existing {
+            promotion = existing
+        } else {
+            promotion = try await ledger.transaction { tx in
+                try await tx.createPromotion(
+                    run: run, environment: environment.name, releaseID: releaseID, strategy: stage.strategy.name, actor: actor
+                )
+            }
+        }
+        let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
+        let target = LocalReleaseTarget(environment: local)
+        let executable = try ReleaseStore(directory: local.directory).keep(artifact: binary.location, release: releaseID)
+        let keys = try PromotionKey.create(keysFile: local.directory + "/keys.json", promotionID: promotion.id)
+        defer { keys.revoke() }
+        if existing != nil, await target.candidateURL() != nil {
+            // A resumed promotion's slot reads the keys file every 2 s; let it see the new key.
+            try await Task.sleep(for: .milliseconds(2500))
+        }
+        let services = StepServices(
+            pipeline: pipeline,
+            launch: ReleaseLaunch(
+                releaseID: releaseID, commitSHA: run.commitSHA, executable: executable, model: model,
+                ollamaEndpoints: environment.ollamaEndpoints, keysFile: keys.keysFile
+            ),
+            smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
+            readFile: { [repositoryPath] path in
+                try GitRepository.withRepository(at: repositoryPath) { repository in
+                    try repository.readText(path, at: try repository.resolve(run.commitSHA))
+                }
+            }
+        )
+        let driver = PromotionDriver(
+            ledger: ledger, registry: .standard, target: target, actor: actor, logger: logger,
+            progress: { progress(.promotion($0)) }
+        )
+        _ = try await driver.drive(
+            promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+        )
+        guard let finished = try await ledger.transaction({ tx in try await tx.promotion(id: promotion.id) }) else {
+            throw RunError("promotion \(promotion.id) vanished from the ledger")
+        }
+        return finished
+    }
+}
+
+/// What a run reports as it goes.
+public enum RunProgress: Sendable {
+    case runStarted(runID: Int64, pipeline: String, commit: String, resumed: Bool)
+    case build(BuildProgress)
+    case promotion(PromotionProgress)
+    case runFailed(runID: Int64, reason: String)
+}
+
+/// A run that cannot go on, with what to do about it.
+public struct RunError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Sequence {
+    func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self {
+            if let value = try await transform(element) { results.append(value) }
+        }
+        return results
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import SlipwayEngine
+
+/// Prints a run's progress: one line per step start and end, and the waits.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+
+    func print(_ progress: RunProgress) {
+        let line: String
+        switch progress {
+        case .runStarted(let id, let pipeline, let commit, let resumed):
+            line = "\(resumed ? "resuming" : "starting") run \(id): \(pipeline) at \(commit)"
+        case .build(let event):
+            line = "  build: \(event)"
+        case .promotion(let event):
+            let prefix = "  [\(event.environment)]"
+            switch event.event {
+            case .stepStarted(let ordinal, let name, let attempt):
+                line = "\(prefix) \(ordinal). \(name)" + (attempt > 1 ? " (attempt \(attempt))" : "") + " …"
+            case .stepWaiting(let ordinal, let name, let note):
+                line = "\(prefix) \(ordinal). \(name): \(note)"
+            case .stepFinished(let ordinal, let name, let status, let note):
+                line = "\(prefix) \(ordinal). \(name): \(status.rawValue)" + (note.map { " — \($0)" } ?? "")
+            case .promotionFinished(let status, let reason):
+                line = "\(prefix) promotion \(status.rawValue)" + (reason.map { ": \($0)" } ?? "")
+            }
+        case .runFailed(let id, let reason):
+            line = "run \(id) failed: \(reason)"
+        }
+        lock.withLock {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+}

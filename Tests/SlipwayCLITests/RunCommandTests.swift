@@ -1,0 +1,123 @@
+import Foundation
+import SlipwayLedger
+import SlipwaySystem
+import SlipwayTestSupport
+import Testing
+
+/// `slipway run`, `promote`, `status` and `down` as a user runs them: the real binary against a
+/// real git repository, PostgreSQL, HAProxy, model-serve slots and ollama-sim.
+@Suite("slipway run", .serialized)
+struct RunCommandTests {
+    /// A repository whose pipeline "builds" ModelServe by copying the binary this test run built,
+    /// promotes it blue/green to dev and by canary to staging, where it pauses until promoted.
+    static func makeRepository(simPort: Int) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
+        let repository = try TemporaryGitRepository()
+        let devPort = try LoopbackPort.free()
+        var stagingPort = try LoopbackPort.free()
+        while stagingPort == devPort || abs(stagingPort - devPort) == 1000 { stagingPort = try LoopbackPort.free() }
+        let modelServe = try BuiltExecutable.path(named: "model-serve")
+        try repository.write("pipelines/model-serve.yaml", """
+            apiVersion: slipway/v1
+            kind: Pipeline
+            metadata: { name: model-serve }
+            spec:
+              source: { branch: main, paths: ["**"] }
+              build:
+                - { name: model-serve, run: ["cp", "\(modelServe)", "model-serve"], timeout: 1m, produces: { binary: "model-serve" } }
+              model: { name: sim-small }
+              checks:
+                smoke:
+                  smoke:
+                    - { name: ready, path: /ready, expect: { status: 200 } }
+                    - name: generate
+                      method: POST
+                      path: /v1/generate
+                      body: { prompt: "Say hello.", temperature: 0, max_tokens: 4 }
+                      expect: { status: 200, json: { "$.done": true } }
+              stages:
+                - environment: dev
+                  strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
+                  checks: [smoke]
+                - environment: staging
+                  after: { stage: dev }
+                  strategy:
+                    canary:
+                      steps: [ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]
+                  checks: [smoke]
+            """)
+        for (index, (name, port)) in [("dev", devPort), ("staging", stagingPort)].enumerated() {
+            try repository.write("environments/\(name).yaml", """
+                apiVersion: slipway/v1
+                kind: Environment
+                metadata: { name: \(name) }
+                spec:
+                  order: \(index + 1)
+                  target: { local: { port: \(port) } }
+                  ollama: { endpoints: ["http://127.0.0.1:\(simPort)"] }
+                """)
+        }
+        try repository.commit("ModelServe and its release")
+        return (repository, devPort, stagingPort)
+    }
+
+    @Test("a run killed with SIGKILL while it waits is resumed by the next `slipway run`, after `slipway promote`")
+    func killedRunIsResumed() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, devPort, _) = try Self.makeRepository(simPort: sim.port)
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+
+                // The first runner: started, watched until it waits at the pause, then killed.
+                let log = state.path("first-run.log")
+                let first = try DetachedProcess.spawn(
+                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log
+                )
+                let deadline = ContinuousClock.now + .seconds(90)
+                var output = ""
+                while ContinuousClock.now < deadline && DetachedProcess.isAlive(first) {
+                    output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    if output.contains("paused until") { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(output.contains("paused until"), "the run never reached the pause: \(output)")
+                #expect(output.contains("[dev] promotion succeeded"))
+                kill(first, SIGKILL)
+                _ = await DetachedProcess.wait(first)
+
+                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace", "--reason", "looks good"] + common)
+                #expect(promoted.status == 0, "\(promoted.stderr)")
+                #expect(promoted.stdout.contains("passed by grace"))
+
+                let second = try SlipwayBinary.run(["run"] + common)
+                #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+                #expect(second.stdout.contains("resuming run 1"))
+                #expect(!second.stdout.contains("[dev] 1."), "dev was promoted again: \(second.stdout)")
+                #expect(second.stdout.contains("staging: model-serve-") && second.stdout.contains("succeeded"))
+
+                // Each step started once per attempt: nothing before the kill was repeated.
+                let setWeightStarts = try await TestDatabase.column(
+                    "SELECT count(*)::text FROM events WHERE kind = 'step.started' AND payload::jsonb->>'name' = 'set weight 50'",
+                    on: configuration
+                )
+                #expect(setWeightStarts == ["1"])
+                let verify = try SlipwayBinary.run(["audit", "verify"] + common)
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+
+                let status = try SlipwayBinary.run(["status", "--output", "json"] + common)
+                #expect(status.status == 0, "\(status.stderr)")
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+                let staging = try #require(rows.first { $0["environment"] as? String == "staging" })
+                let stable = (staging["state"] as? [String: Any])?["stable"] as? [String: Any]
+                #expect((stable?["releaseID"] as? String)?.hasPrefix("model-serve-") == true)
+                #expect(stable?["weight"] as? Int == 100)
+
+                // dev serves the release through HAProxy.
+                #expect(LoopbackPort.isListening(devPort))
+            }
+        }
+    }
+}
