@@ -24,6 +24,11 @@ public enum DetachedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of Slipway's is inherited: a server holding Slipway's database connection
+        // open would keep PostgreSQL from noticing that Slipway died (and from releasing its locks).
+        for descriptor in openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -41,6 +46,12 @@ public enum DetachedProcess {
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, cArguments, cEnvironment)
         guard spawned == 0 else { throw SystemError("cannot start \(executable)", errno: spawned) }
         return pid
+    }
+
+    /// The file descriptors this process has open (from /proc/self/fd).
+    static func openDescriptors() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.compactMap { Int32($0) }.sorted()
     }
 
     /// glibc's `POSIX_SPAWN_SETSID` (0x80), which Swift does not import (it is behind `_GNU_SOURCE`).

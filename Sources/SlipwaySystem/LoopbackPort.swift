@@ -10,7 +10,9 @@ public enum LoopbackPort {
     /// and report the port instead.
     public static func free() throws -> Int {
         let ephemeralStart = ephemeralRange().lowerBound
-        let candidates = 10_000..<max(10_001, min(ephemeralStart, 32_768))
+        // 2000 below the range, so a companion port (Slipway puts HAProxy's stats at port + 1000)
+        // is below it too.
+        let candidates = 10_000..<max(10_001, min(ephemeralStart, 32_768) - 2000)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
             let port = Int.random(in: candidates, using: &generator)

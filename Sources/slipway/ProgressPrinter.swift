@@ -26,6 +26,10 @@ final class ProgressPrinter: @unchecked Sendable {
             }
         case .runFailed(let id, let reason):
             line = "run \(id) failed: \(reason)"
+        case .waitingForRun(let id):
+            line = "another runner is working on run \(id); waiting for it"
+        case .waitingForEnvironment(let environment):
+            line = "  [\(environment)] another runner is promoting to \(environment); waiting for it"
         }
         lock.withLock {
             FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -10,7 +10,9 @@ import Testing
 struct RunCommandTests {
     /// A repository whose pipeline "builds" ModelServe by copying the binary this test run built,
     /// promotes it blue/green to dev and by canary to staging, where it pauses until promoted.
-    static func makeRepository(simPort: Int) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
+    static func makeRepository(
+        simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]"
+    ) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
         let repository = try TemporaryGitRepository()
         let devPort = try LoopbackPort.free()
         var stagingPort = try LoopbackPort.free()
@@ -42,7 +44,7 @@ struct RunCommandTests {
                   after: { stage: dev }
                   strategy:
                     canary:
-                      steps: [ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]
+                      steps: \(stagingSteps)
                   checks: [smoke]
             """)
         for (index, (name, port)) in [("dev", devPort), ("staging", stagingPort)].enumerated() {
@@ -117,6 +119,39 @@ struct RunCommandTests {
 
                 // dev serves the release through HAProxy.
                 #expect(LoopbackPort.isListening(devPort))
+            }
+        }
+    }
+
+    @Test("two runners started together on one database: each environment is promoted once, by one of them at a time")
+    func twoRunnersOneDatabase() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { pause: 1s }, { setWeight: 100 } ]"
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let slipway = try BuiltExecutable.path(named: "slipway")
+                let runners = try (1...2).map { index in
+                    try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: state.path("run-\(index).log"))
+                }
+                var statuses: [Int32] = []
+                for runner in runners { statuses.append(await DetachedProcess.wait(runner)) }
+                let logs = (1...2).map { (try? String(contentsOfFile: state.path("run-\($0).log"), encoding: .utf8)) ?? "" }
+                #expect(statuses == [0, 0], "\(logs)")
+                let promotions = try await TestDatabase.column("SELECT count(*)::text FROM promotions", on: configuration)
+                #expect(promotions == ["2"])
+                let starts = try await TestDatabase.column(
+                    "SELECT count(*)::text FROM events WHERE kind = 'step.started'", on: configuration
+                )
+                let steps = try await TestDatabase.column("SELECT count(*)::text FROM promotion_steps", on: configuration)
+                #expect(starts == steps, "every step started exactly once")
+                let verify = try SlipwayBinary.run(["audit", "verify"] + common)
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
             }
         }
     }

@@ -270,18 +270,7 @@ private struct RunningHAProxy {
         let configurationPath = scratch.path("haproxy.cfg")
         try configuration.write(toFile: configurationPath, atomically: true, encoding: .utf8)
         let logPath = scratch.path("haproxy.log")
-        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
-            throw FixtureError("cannot create \(logPath)")
-        }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-db", "-f", configurationPath]
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try log.close()
+        let process = try DetachedProcess.spawn(executable: executable, arguments: ["-db", "-f", configurationPath], logPath: logPath)
 
         func output() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         let running = RunningHAProxy(
@@ -300,15 +289,13 @@ private struct RunningHAProxy {
     }
 
     /// Waits until the socket answers `show info`.
-    private func waitUntilAnswering(_ process: Process, output: () -> String) async throws {
+    private func waitUntilAnswering(_ process: pid_t, output: () -> String) async throws {
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
             if let info = try? await client.execute("show info"), info.contains("Name: HAProxy") { return }
-            guard process.isRunning else {
-                process.waitUntilExit()
-                throw FixtureError(
-                    "haproxy exited with status \(process.terminationStatus) before answering: \(output())"
-                )
+            DetachedProcess.reap(process)
+            guard DetachedProcess.isAlive(process) else {
+                throw FixtureError("haproxy exited before answering: \(output())")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -316,14 +303,8 @@ private struct RunningHAProxy {
     }
 
     /// SIGTERM, then SIGKILL after five seconds.
-    private static func stop(_ process: Process) async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        process.waitUntilExit()
+    private static func stop(_ process: pid_t) async {
+        await DetachedProcess.terminate(process, grace: .seconds(5))
     }
 }
 

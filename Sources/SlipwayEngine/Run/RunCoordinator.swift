@@ -73,8 +73,20 @@ public struct RunCoordinator: Sendable {
                 commitAuthor: commit.author.description
             ))
         }
-        let run = recorded.run
-        progress(.runStarted(runID: run.id, pipeline: pipeline.name, commit: commit.id.short, resumed: !recorded.created))
+        let announced = OnceFlag()
+        // One runner at a time works on a run; a second one waits, then finds it done.
+        return try await ledger.withLock("run:\(recorded.run.id)", waiting: {
+            if announced.claim() { progress(.waitingForRun(runID: recorded.run.id)) }
+        }) {
+            let current = try await ledger.transaction { tx in try await tx.run(id: recorded.run.id) } ?? recorded.run
+            return try await execute(run: current, resumed: !recorded.created, pipeline: pipeline, specs: specSet, commit: commit)
+        }
+    }
+
+    /// Builds and promotes a run, holding its lock.
+    private func execute(run: RunRecord, resumed: Bool, pipeline: PipelineSpec, specs specSet: SpecSet, commit: GitCommitInfo) async throws -> Outcome {
+        let sha = run.commitSHA
+        progress(.runStarted(runID: run.id, pipeline: pipeline.name, commit: commit.id.short, resumed: resumed))
         if run.status.isFinished {
             let promotions = try await ledger.transaction { tx in
                 try await pipeline.stages.asyncCompactMap { try await tx.promotion(runID: run.id, environment: $0.environment) }
@@ -130,6 +142,22 @@ public struct RunCoordinator: Sendable {
             throw RunError("the build of \(pipeline.name) produced no artifact to run; declare one with `produces: { binary: PATH }`")
         }
         let releaseID = "\(pipeline.name)-\(String(run.commitSHA.prefix(12)))"
+        // One runner at a time promotes to an environment, whichever process it is in.
+        let announced = OnceFlag()
+        return try await ledger.withLock("environment:\(environment.name)", waiting: {
+            if announced.claim() { progress(.waitingForEnvironment(environment: environment.name)) }
+        }) {
+            try await promoteHoldingLock(
+                stage: stage, pipeline: pipeline, environment: environment, port: port, model: model, binary: binary,
+                releaseID: releaseID, run: run
+            )
+        }
+    }
+
+    private func promoteHoldingLock(
+        stage: StageSpec, pipeline: PipelineSpec, environment: EnvironmentSpec, port: Int, model: String,
+        binary: ArtifactRecord, releaseID: String, run: RunRecord
+    ) async throws -> PromotionRecord {
         let existing = try await ledger.transaction { tx in try await tx.promotion(runID: run.id, environment: environment.name) }
         if let existing, existing.status.isFinished { return existing }
         let promotion: PromotionRecord
@@ -184,6 +212,23 @@ public enum RunProgress: Sendable {
     case build(BuildProgress)
     case promotion(PromotionProgress)
     case runFailed(runID: Int64, reason: String)
+    /// Another runner works on the same run; this one waits for it.
+    case waitingForRun(runID: Int64)
+    /// Another runner is promoting to the environment; this one waits for it.
+    case waitingForEnvironment(environment: String)
+}
+
+/// True the first time it is claimed, false after.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false  // guarded by `lock`
+
+    func claim() -> Bool {
+        lock.withLock {
+            defer { claimed = true }
+            return !claimed
+        }
+    }
 }
 
 /// A run that cannot go on, with what to do about it.

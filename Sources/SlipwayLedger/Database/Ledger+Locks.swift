@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+import PostgresNIO
+
+extension Ledger {
+    /// Runs `body` while holding a PostgreSQL session lock named `name`, so that two Slipway
+    /// processes on the same database never do that work at once (two runners never promote to
+    /// the same environment together). While another process holds the lock, `waiting` is called
+    /// and the lock is tried again every `poll`.
+    ///
+    /// The lock belongs to a connection held for the whole of `body`; if the process dies, the
+    /// connection closes and PostgreSQL releases the lock.
+    public func withLock<Result: Sendable>(
+        _ name: String, poll: Duration = .seconds(1), waiting: @Sendable () async -> Void = {},
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        let key = Self.lockKey(name)
+        do {
+            return try await client.withConnection { connection in
+                while true {
+                    var acquired = false
+                    for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+                        .decode(Bool.self) {
+                        acquired = value
+                    }
+                    if acquired { break }
+                    await waiting()
+                    try await Task.sleep(for: poll)
+                }
+                do {
+                    let result = try await body()
+                    try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                    throw error
+                }
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw LedgerError.wrap(error, doing: "holding the lock \(name)")
+        }
+    }
+
+    /// A 64-bit advisory-lock key for `name` (the first 8 bytes of its SHA-256).
+    static func lockKey(_ name: String) -> Int64 {
+        let digest = Array(SHA256.hash(data: Data(("slipway-lock:" + name).utf8)))
+        return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+    }
+}
