@@ -136,6 +136,36 @@ struct LocalEnvironmentTests {
         }
     }
 
+    @Test("canary under load: weights 10 → 50 → 100, then the old release drains and stops; no request fails")
+    func canaryUnderLoad() async throws {
+        try await Self.withEnvironment { environment, fixture in
+            try await environment.up()
+            let port = environment.haproxy.configuration.listenPort
+            _ = try await environment.deploy(try fixture.launch("r1"), into: .blue)
+            try await environment.setWeights([.blue: 100])
+
+            let load = Load()
+            let loadTask = load.run(port: port, key: fixture.key, workers: 4)
+            try await Task.sleep(for: .milliseconds(200))
+            _ = try await environment.deploy(try fixture.launch("r2"), into: .green)
+            for weight in [10, 50, 100] {
+                try await environment.setWeights([.green: weight, .blue: 100 - weight])
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await environment.retire(.blue)
+            try await Task.sleep(for: .milliseconds(200))
+            load.stop()
+            await loadTask.value
+
+            let summary = load.summary
+            #expect(summary.failures.isEmpty, "failed requests: \(summary.failures.prefix(5))")
+            #expect(summary.statuses.keys.allSatisfy { (200..<300).contains($0) }, "statuses: \(summary.statuses)")
+            #expect(summary.statuses[200, default: 0] > 20, "too little load to mean anything: \(summary.statuses)")
+            #expect(try await Self.currentRelease(port: port) == "r2")
+            #expect(environment.slots.running(.blue) == nil)
+        }
+    }
+
     @Test("a second LocalEnvironment for the same directory reattaches to HAProxy and the slot instead of restarting them")
     func reattachAfterRestart() async throws {
         try await Self.withEnvironment { environment, fixture in
