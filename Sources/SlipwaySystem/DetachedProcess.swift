@@ -48,8 +48,9 @@ public enum DetachedProcess {
         return pid
     }
 
-    /// The file descriptors this process has open (from /proc/self/fd).
-    static func openDescriptors() -> [Int32] {
+    /// The file descriptors this process has open (from /proc/self/fd); a spawner closes those
+    /// above 2 in the child so it inherits nothing of the parent's (sockets, files).
+    public static func openDescriptors() -> [Int32] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         return names.compactMap { Int32($0) }.sorted()
     }

@@ -194,6 +194,10 @@ struct LocalEnvironmentTests {
             let pid = try #require(environment.haproxy.runningPID())
             kill(pid, SIGKILL)
             while DetachedProcess.isAlive(pid) { try await Task.sleep(for: .milliseconds(10)) }
+            // The kernel closes the dead HAProxy's listening socket a moment after the process is gone.
+            let port = environment.haproxy.configuration.listenPort
+            let closedBy = ContinuousClock.now + .seconds(5)
+            while LoopbackPort.isListening(port) && ContinuousClock.now < closedBy { try await Task.sleep(for: .milliseconds(20)) }
 
             guard case .started = try await environment.up() else { Issue.record("HAProxy was not started again"); return }
             try await environment.waitUntilUp(.green)

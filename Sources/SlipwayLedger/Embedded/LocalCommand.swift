@@ -1,4 +1,5 @@
 import Foundation
+import SlipwaySystem
 
 /// Runs a local program to completion, its output captured in a file (never a
 /// pipe: a server the program starts in the background would hold a pipe open).
@@ -45,6 +46,10 @@ struct LocalCommand {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The server pg_ctl starts must not inherit Slipway's sockets or files.
+        for descriptor in DetachedProcess.openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
 
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
