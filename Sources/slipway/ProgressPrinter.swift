@@ -5,6 +5,10 @@ import SlipwayEngine
 final class ProgressPrinter: @unchecked Sendable {
     private let lock = NSLock()
 
+    func line(_ text: String) {
+        lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    }
+
     func print(_ progress: RunProgress) {
         let line: String
         switch progress {

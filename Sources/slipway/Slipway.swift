@@ -15,6 +15,7 @@ struct Slipway: AsyncParsableCommand {
             ValidateCommand.self,
             PlanCommand.self,
             RunCommand.self,
+            WatchCommand.self,
             StatusCommand.self,
             PromoteCommand.self,
             DownCommand.self,

@@ -11,7 +11,7 @@ struct RunCommandTests {
     /// A repository whose pipeline "builds" ModelServe by copying the binary this test run built,
     /// promotes it blue/green to dev and by canary to staging, where it pauses until promoted.
     static func makeRepository(
-        simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]"
+        simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]", paths: String = #"["**"]"#
     ) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
         let repository = try TemporaryGitRepository()
         let devPort = try LoopbackPort.free()
@@ -23,7 +23,7 @@ struct RunCommandTests {
             kind: Pipeline
             metadata: { name: model-serve }
             spec:
-              source: { branch: main, paths: ["**"] }
+              source: { branch: main, paths: \(paths) }
               build:
                 - { name: model-serve, run: ["cp", "\(modelServe)", "model-serve"], timeout: 1m, produces: { binary: "model-serve" } }
               model: { name: sim-small }
@@ -152,6 +152,52 @@ struct RunCommandTests {
                 #expect(starts == steps, "every step started exactly once")
                 let verify = try SlipwayBinary.run(["audit", "verify"] + common)
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            }
+        }
+    }
+
+    @Test("slipway watch runs a new tip that touches the source paths, skips one that does not, and stops on SIGTERM")
+    func watchPollsTheBranch() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, devPort, _) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { setWeight: 100 } ]", paths: #"["src/**"]"#
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let log = state.path("watch.log")
+                let watcher = try DetachedProcess.spawn(
+                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["watch", "--interval", "200ms"] + common,
+                    logPath: log
+                )
+                func waitFor(_ text: String, count: Int = 1) async throws -> Bool {
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while ContinuousClock.now < deadline {
+                        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                        if output.components(separatedBy: text).count - 1 >= count { return true }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    return false
+                }
+                #expect(try await waitFor("none under the pipeline's source paths; not run"), "the first tip was not skipped")
+                try repository.write("src/app.txt", "v1")
+                let released = try repository.commit("src: the first version")
+                #expect(try await waitFor(": run 1 succeeded"), "the tip touching src/ was not run")
+                try repository.write("docs/notes.md", "notes")
+                try repository.commit("docs only")
+                #expect(try await waitFor("not run", count: 2), "the docs-only tip was not skipped")
+
+                kill(watcher, SIGTERM)
+                let status = await DetachedProcess.wait(watcher)
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                #expect(status == 0, "\(output)")
+                #expect(output.contains("stopped watching"))
+                let runs = try await TestDatabase.column("SELECT commit_sha || ' ' || trigger FROM runs", on: configuration)
+                #expect(runs == ["\(released) poll"])
+                #expect(LoopbackPort.isListening(devPort))
             }
         }
     }

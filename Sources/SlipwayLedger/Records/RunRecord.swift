@@ -118,3 +118,14 @@ extension LedgerTransaction {
         throw LedgerError(.notFound, "there is no run \(id)")
     }
 }
+
+extension LedgerTransaction {
+    /// The pipeline's most recent run, if any.
+    public func latestRun(pipeline: String) async throws -> RunRecord? {
+        let rows = try await query("""
+            SELECT \(unescaped: RunRecord.columns) FROM runs WHERE pipeline = \(pipeline) ORDER BY id DESC LIMIT 1
+            """)
+        for try await row in rows { return try RunRecord(row: row) }
+        return nil
+    }
+}

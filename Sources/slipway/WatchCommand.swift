@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+import SlipwayEngine
+import SlipwayLedger
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Poll the branch and run the pipeline for each new commit that touches its source paths, until SIGTERM.",
+        discussion: """
+            The interval is the pipeline's `source.pollInterval` unless --interval says otherwise. A remote --repo is \
+            fetched on every poll. Runs go one at a time; only the newest tip is run. SIGTERM or SIGINT stops \
+            after the current poll or run step (an unfinished run is resumed by the next `slipway run` or `watch`).
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "The pipeline (default: the only one).")
+    var pipeline: String?
+
+    @Option(name: .long, help: "How often to poll, e.g. 1s or 30s (default: the pipeline's pollInterval).")
+    var interval: String?
+
+    @Option(name: .long, help: "Who the runs are recorded as started by.")
+    var actor: String = "slipway-watch"
+
+    func run() async throws {
+        try await runReportingFailures {
+            let source = SpecSource(options: global)
+            let snapshot = try source.snapshot(at: "HEAD")
+            guard case .success(let specs) = SpecLoader.load(snapshot.files) else {
+                throw CommandError("the specs at HEAD are not valid; run `slipway validate`")
+            }
+            let spec: PipelineSpec
+            if let pipeline {
+                guard let match = specs.pipeline(named: pipeline) else { throw CommandError("there is no pipeline '\(pipeline)'") }
+                spec = match
+            } else {
+                guard specs.pipelines.count == 1, let only = specs.pipelines.first else {
+                    throw CommandError("name the pipeline with --pipeline: \(specs.pipelines.map(\.name).joined(separator: ", "))")
+                }
+                spec = only
+            }
+            var every = spec.source.pollInterval
+            if let interval {
+                guard let parsed = SpecDuration.parse(interval) else {
+                    throw ValidationError("--interval \(interval): expected a duration such as 1s or 30s")
+                }
+                every = parsed
+            }
+            let pollEvery = every
+            let printer = ProgressPrinter()
+            let repository = try source.repositoryPath()
+            print("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(every))")
+            try await DatabaseSource.withLedger(global) { ledger in
+                let coordinator = RunCoordinator(
+                    stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
+                    trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0) }
+                )
+                let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
+                    try source.repositoryPath()
+                }
+                try await withSignalCancellation {
+                    try await watcher.run(interval: pollEvery) { poll in
+                        switch poll {
+                        case .unchanged: break
+                        case .skipped(let commit, let changed):
+                            printer.line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
+                        case .ran(let commit, let run, let status):
+                            printer.line("\(commit): run \(run) \(status.rawValue)")
+                        }
+                    }
+                }
+            }
+            print("stopped watching")
+        }
+    }
+}
+
+/// Runs `body` until it ends or SIGTERM/SIGINT arrives, which cancels it.
+func withSignalCancellation(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    let task = Task { try await body() }
+    let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+    try await task.value
+}
