@@ -18,6 +18,7 @@ struct Slipway: AsyncParsableCommand {
             WatchCommand.self,
             StatusCommand.self,
             PromoteCommand.self,
+            RollbackCommand.self,
             DownCommand.self,
             HistoryCommand.self,
             AuditCommand.self,

@@ -201,4 +201,42 @@ struct RunCommandTests {
             }
         }
     }
+
+    @Test("slipway rollback puts the release live before the current one back, recorded with who and why")
+    func rollbackToThePreviousRelease() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]")
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let first = try SlipwayBinary.run(["run"] + common)
+                #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+                try repository.write("src/app.txt", "v2")
+                let second = try repository.commit("v2")
+                let run2 = try SlipwayBinary.run(["run"] + common)
+                #expect(run2.status == 0, "\(run2.stdout)\(run2.stderr)")
+                let secondRelease = "model-serve-\(second.prefix(12))"
+
+                let rolled = try SlipwayBinary.run(["rollback", "--env", "dev", "--reason", "v2 misbehaves", "--actor", "grace"] + common)
+                #expect(rolled.status == 0, "\(rolled.stdout)\(rolled.stderr)")
+                #expect(rolled.stdout.contains("rolled dev back from \(secondRelease) to model-serve-"))
+                let status = try SlipwayBinary.run(["status", "--env", "dev", "--output", "json"] + common)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+                let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
+                let live = try #require(stable?["releaseID"] as? String)
+                #expect(live != secondRelease && live.hasPrefix("model-serve-"))
+                let events = try await TestDatabase.column(
+                    "SELECT actor || ' ' || (payload::jsonb->>'reason') FROM events WHERE kind = 'environment.rollback'", on: configuration
+                )
+                #expect(events == ["grace v2 misbehaves"])
+
+                let again = try SlipwayBinary.run(["rollback", "--env", "dev", "--to", live, "--reason", "x"] + common)
+                #expect(again.status == 1)
+                #expect(again.stderr.contains("already the live release"))
+            }
+        }
+    }
 }

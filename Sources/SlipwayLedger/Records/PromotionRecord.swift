@@ -124,3 +124,17 @@ extension LedgerTransaction {
         return records
     }
 }
+
+extension LedgerTransaction {
+    /// Promotions to `environment` that succeeded, newest first.
+    public func succeededPromotions(environment: String, limit: Int = 50) async throws -> [PromotionRecord] {
+        var records: [PromotionRecord] = []
+        let rows = try await query("""
+            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p
+            WHERE p.environment = \(environment) AND p.status = 'succeeded'
+            ORDER BY p.id DESC LIMIT \(limit)
+            """)
+        for try await row in rows { records.append(try PromotionRecord(row: row)) }
+        return records
+    }
+}
