@@ -73,6 +73,8 @@ struct PromotionDriverTests {
         var target: LocalReleaseTarget
         var keysFile: String
         var key: String
+        /// A second key for the tests' own traffic, so it does not spend the smoke checks' rate limit.
+        var trafficKey: String
         var healthySim: BackgroundProcess
         var failingSim: BackgroundProcess
         var clock: ManualClock
@@ -131,7 +133,7 @@ struct PromotionDriverTests {
             for _ in 0..<count {
                 var request = HTTPClientRequest(url: target.liveURL + "/v1/generate")
                 request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                request.headers.add(name: "Authorization", value: "Bearer \(trafficKey)")
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(string: #"{"prompt": "hi", "max_tokens": 2}"#))
                 if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) {
@@ -148,6 +150,7 @@ struct PromotionDriverTests {
                 let scratch = try TemporaryDirectory(prefix: "engine")
                 let keysFile = scratch.path("keys.json")
                 let key = try APIKeyStore(path: keysFile).create(name: "slipway-smoke", scopes: ["*"]).plaintextKey
+                let trafficKey = try APIKeyStore(path: keysFile).create(name: "traffic", scopes: ["*"]).plaintextKey
                 let environment = LocalEnvironment(
                     name: "env", directory: scratch.path("local/env"), listenPort: try LoopbackPort.free(),
                     statsPort: try LoopbackPort.free()
@@ -159,6 +162,7 @@ struct PromotionDriverTests {
                     ) { failing in
                         let world = World(
                             ledger: ledger, target: LocalReleaseTarget(environment: environment), keysFile: keysFile, key: key,
+                            trafficKey: trafficKey,
                             healthySim: healthy, failingSim: failing, clock: clock
                         )
                         do {
