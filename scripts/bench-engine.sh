@@ -4,6 +4,9 @@
 #     environment serving it through HAProxy, and the same minus the build command's own time;
 #   * blue/green switch: the `switch traffic` step, from its start to its end in the ledger
 #     (HAProxy runtime API weight changes, recorded before and after);
+#   * canary abort: from the failed analysis step's end to the `promotion.traffic_restored`
+#     event (weights back on the stable release), with an analysis that fails on purpose
+#     (a request-rate minimum no canary reaches) in a staging environment;
 # over BENCH_COMMITS commits (default 5). Uses the debug binaries (`swift build` first), a
 # throwaway PostgreSQL (scripts/with-test-postgres.sh), real HAProxy and ollama-sim.
 #   scripts/bench-engine.sh
@@ -47,9 +50,18 @@ spec:
     smoke:
       smoke:
         - { name: ready, path: /ready, expect: { status: 200 } }
+  analyses:
+    impossible:
+      interval: 1s
+      samples: 1
+      metrics:
+        - { name: rate, query: "modelserve_request_rate", min: 1000000 }
   stages:
     - environment: dev
       strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
+    - environment: staging
+      after: { stage: dev }
+      strategy: { canary: { steps: [ { setWeight: 50 }, { analysis: impossible } ] } }
 YAML
 cat > "$work/repo/environments/dev.yaml" <<YAML
 apiVersion: slipway/v1
@@ -60,6 +72,15 @@ spec:
   target: { local: { port: $dev_port } }
   ollama: { endpoints: ["http://127.0.0.1:$sim_port"] }
 YAML
+cat > "$work/repo/environments/staging.yaml" <<YAML
+apiVersion: slipway/v1
+kind: Environment
+metadata: { name: staging }
+spec:
+  order: 2
+  target: { local: { port: $(( dev_port + 1 )) } }
+  ollama: { endpoints: ["http://127.0.0.1:$sim_port"] }
+YAML
 git -C "$work/repo" init -q -b main
 git -C "$work/repo" add -A
 git -C "$work/repo" -c user.name=Bench -c user.email=bench@example.com commit -qm "specs"
@@ -68,9 +89,9 @@ common=(--repo "$work/repo" --database-url "$SLIPWAY_TEST_DATABASE_URL" --state-
 watch_pid=$!
 for _ in $(seq 600); do grep -q "not run" "$work/watch.log" && break; sleep 0.05; done
 
-echo "| commit | commit → dev serving it | build command | without the build | switch step |"
-echo "|---:|---:|---:|---:|---:|"
-totals=(); nets=(); switches=()
+echo "| commit | commit → dev serving it | build command | without the build | switch step | canary abort |"
+echo "|---:|---:|---:|---:|---:|---:|"
+totals=(); nets=(); switches=(); aborts=()
 for i in $(seq "$commits"); do
     echo "v$i" > "$work/repo/src/app.txt"
     git -C "$work/repo" add -A
@@ -88,11 +109,22 @@ for i in $(seq "$commits"); do
     switch_ms=$(psql "$SLIPWAY_TEST_DATABASE_URL" -Atc "
         SELECT round((max(occurred_at_us) FILTER (WHERE kind = 'step.finished') - max(occurred_at_us) FILTER (WHERE kind = 'step.started')) / 1000.0, 1)
         FROM events WHERE payload::jsonb->>'name' = 'switch traffic' AND subject = (
-            SELECT 'promotion/' || p.id FROM promotions p JOIN runs r ON r.id = p.run_id WHERE r.commit_sha = '$sha')")
-    totals+=("$total"); nets+=($(( total - build_ms ))); switches+=("$switch_ms")
-    echo "| $i | $total ms | $build_ms ms | $(( total - build_ms )) ms | $switch_ms ms |"
+            SELECT 'promotion/' || p.id FROM promotions p JOIN runs r ON r.id = p.run_id WHERE r.commit_sha = '$sha' AND p.environment = 'dev')")
+    abort_ms=""
+    for _ in $(seq 600); do
+        abort_ms=$(psql "$SLIPWAY_TEST_DATABASE_URL" -Atc "
+            WITH p AS (SELECT 'promotion/' || p.id AS subject FROM promotions p JOIN runs r ON r.id = p.run_id
+                       WHERE r.commit_sha = '$sha' AND p.environment = 'staging')
+            SELECT round((max(occurred_at_us) FILTER (WHERE kind = 'promotion.traffic_restored')
+                        - max(occurred_at_us) FILTER (WHERE kind = 'step.finished' AND payload::jsonb->>'kind' = 'analysis')) / 1000.0, 1)
+            FROM events WHERE subject = (SELECT subject FROM p)")
+        [ -n "$abort_ms" ] && break
+        sleep 0.1
+    done
+    totals+=("$total"); nets+=($(( total - build_ms ))); switches+=("$switch_ms"); aborts+=("${abort_ms:-0}")
+    echo "| $i | $total ms | $build_ms ms | $(( total - build_ms )) ms | $switch_ms ms | ${abort_ms:-?} ms |"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo
-echo "median: commit → dev $(median "${totals[@]}") ms, without the build $(median "${nets[@]}") ms, switch step $(median "${switches[@]}") ms"
+echo "median: commit → dev $(median "${totals[@]}") ms, without the build $(median "${nets[@]}") ms, switch step $(median "${switches[@]}") ms, canary abort $(median "${aborts[@]}") ms"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); poll interval 1 s; debug binaries; $(date -u +%Y-%m-%dT%H:%M:%SZ)"

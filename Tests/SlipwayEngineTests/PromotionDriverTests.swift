@@ -226,6 +226,8 @@ struct PromotionDriverTests {
             #expect(steps.map(\.status) == [.succeeded, .succeeded, .failed, .skipped, .skipped, .skipped, .skipped, .skipped])
             let events = try await world.ledger.events(subject: "promotion/\(record.id)").map(\.kind)
             #expect(events.last == "promotion.status")
+            let restored = try #require(events.firstIndex(of: "promotion.traffic_restored"), "no traffic_restored event: \(events)")
+            #expect(restored < events.count - 1, "traffic was restored before the promotion was recorded as rolled back")
         }
     }
 

@@ -138,7 +138,15 @@ public struct PromotionDriver: Sendable {
         var status = PromotionStatus.rolledBack
         var cause = reason
         do {
-            try await target.rollBack(release: promotion.releaseID)
+            try await target.rollBack(release: promotion.releaseID) { [ledger, actor] in
+                // When the weights are back: the moment an auditor (and the abort-time benchmark) asks about.
+                _ = try? await ledger.transaction { tx in
+                    try await tx.appendEvent(NewEvent(
+                        actor: actor, kind: "promotion.traffic_restored", subject: "promotion/\(promotion.id)",
+                        payload: .object(["release": .string(promotion.releaseID)])
+                    ))
+                }
+            }
         } catch {
             // Traffic could not be taken back: the promotion failed, and the ledger says why.
             status = .failed

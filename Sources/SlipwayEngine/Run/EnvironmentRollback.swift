@@ -50,7 +50,7 @@ public struct EnvironmentRollback: Sendable {
                 throw RunError("\(chosen) is already the live release of \(environment.name)")
             }
             if let previous = state.previous, previous.releaseID == chosen, previous.healthy {
-                try await target.rollBack(release: current.releaseID)
+                try await target.rollBack(release: current.releaseID) {}
             } else {
                 guard let promotion = history.first(where: { $0.releaseID == chosen }) else {
                     throw RunError("\(chosen) was never released to \(environment.name); see `slipway history --env \(environment.name)`")

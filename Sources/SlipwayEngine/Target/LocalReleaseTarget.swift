@@ -102,10 +102,10 @@ public actor LocalReleaseTarget: ReleaseTarget {
         try save(current)
     }
 
-    public func rollBack(release: String) async throws {
+    public func rollBack(release: String, trafficRestored: @Sendable () async -> Void = {}) async throws {
         var current = placements()
         if let candidate = current.candidate, candidate.releaseID == release {
-            try await abortCandidate(current)
+            try await abortCandidate(current, trafficRestored: trafficRestored)
             return
         }
         // Already made stable: swap back to the previous release if it is still there.
@@ -116,13 +116,14 @@ public actor LocalReleaseTarget: ReleaseTarget {
             )
         }
         try await environment.setWeights([previous.colour: 100, stable.colour: 0])
+        await trafficRestored()
         current.stable = previous
         current.previous = nil
         try save(current)
         try await environment.retire(stable.colour, drainTimeout: .seconds(10))
     }
 
-    private func abortCandidate(_ placements: Placements) async throws {
+    private func abortCandidate(_ placements: Placements, trafficRestored: @Sendable () async -> Void = {}) async throws {
         var current = placements
         guard let candidate = current.candidate else { return }
         // Weight first, at once; draining and stopping follow.
@@ -131,6 +132,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
         } else {
             try await environment.setWeights([candidate.colour: 0])
         }
+        await trafficRestored()
         current.candidate = nil
         try save(current)
         try await environment.retire(candidate.colour, drainTimeout: .seconds(10))

@@ -16,8 +16,9 @@ public protocol ReleaseTarget: Sendable {
     func retirePrevious() async throws
     /// Undoes the promotion of `release` (a failed step): traffic back to the release that was
     /// stable before it at once, and `release` stopped — whether it was still a candidate or had
-    /// already been made stable.
-    func rollBack(release: String) async throws
+    /// already been made stable. `trafficRestored` is called the moment no traffic goes to
+    /// `release` any more, before its slot is drained and stopped.
+    func rollBack(release: String, trafficRestored: @Sendable () async -> Void) async throws
     /// The URL users reach the environment at.
     var liveURL: String { get }
     /// The candidate's direct URL, when one is deployed.
