@@ -280,4 +280,49 @@ struct PromotionDriverTests {
             #expect(try await world.liveRelease() == "r2")
         }
     }
+
+    @Test("a runner that died after recording a failed step, before rolling back, is followed by one that rolls back and runs nothing after it")
+    func failedStepIsRolledBackOnResume() async throws {
+        try await Self.withWorld { world in
+            _ = try await world.promote("r1", to: "dev", sim: world.healthySim, commit: 1)
+            let pipeline = try PromotionDriverTests.pipeline()
+            let stage = try #require(pipeline.stages.first { $0.environment == "dev" })
+            let plan = PromotionPlanner.steps(for: stage, in: pipeline)
+            // What the dead runner left: r2 deployed as the candidate, its preview check recorded failed.
+            let (promotion, steps) = try await world.ledger.transaction { tx in
+                let run = try await tx.createRun(NewRun(
+                    pipeline: "model-serve", commitSHA: String(format: "%040x", 2), branch: "main", trigger: .manual, triggeredBy: "test"
+                )).run
+                let promotion = try await tx.createPromotion(run: run, environment: "dev", releaseID: "r2", strategy: "blueGreen", actor: "test")
+                _ = try await tx.movePromotion(id: promotion.id, to: .progressing, actor: "test")
+                return (promotion, try await tx.planSteps(promotionID: promotion.id, plan, actor: "test"))
+            }
+            _ = try await world.target.deploy(try world.launch("r2", sim: world.healthySim))
+            try await world.ledger.transaction { tx in
+                _ = try await tx.startStep(id: steps[0].id, actor: "test")
+                _ = try await tx.finishStep(id: steps[0].id, status: .succeeded, result: nil, actor: "test")
+                _ = try await tx.startStep(id: steps[1].id, actor: "test")
+                _ = try await tx.finishStep(id: steps[1].id, status: .failed, result: nil, note: "generate: status 500", actor: "test")
+            }
+
+            let clock = world.clock
+            let driver = PromotionDriver(
+                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
+                now: { clock.now }, sleep: { _ in }
+            )
+            let services = StepServices(
+                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
+                smokeHeaders: ["Authorization": "Bearer \(world.key)"]
+            )
+            let status = try await driver.drive(promotionID: promotion.id, plan: plan, services: services)
+            #expect(status == .rolledBack)
+            #expect(try await world.liveRelease() == "r1")
+            let state = await world.target.state()
+            #expect(state.candidate == nil && state.stable?.releaseID == "r1")
+            let after = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
+            #expect(after.map(\.status) == [.succeeded, .failed, .skipped, .skipped, .skipped])
+            let record = try await world.ledger.transaction { tx in try await tx.promotion(id: promotion.id) }
+            #expect(record?.reason?.contains("generate: status 500") == true)
+        }
+    }
 }

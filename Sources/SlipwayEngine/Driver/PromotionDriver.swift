@@ -52,6 +52,11 @@ public struct PromotionDriver: Sendable {
                 try await tx.movePromotion(id: promotionID, to: .progressing, actor: actor)
             }
         }
+        // A step failed before a runner died: the rollback it started may not have finished, so
+        // finish it before anything else (never run the steps after a failed one).
+        if let failed = steps.first(where: { $0.status == .failed }) {
+            return try await rollBack(promotion, reason: "\(failed.name): \(failed.logTail ?? "failed")")
+        }
         for planned in steps where !planned.status.isFinished {
             let outcome = try await run(step: planned, promotion: promotion, services: services)
             if case .failed(let reason) = outcome {

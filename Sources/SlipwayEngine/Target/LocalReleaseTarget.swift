@@ -81,9 +81,11 @@ public actor LocalReleaseTarget: ReleaseTarget {
 
     public func promoteCandidate(release: String) async throws {
         var current = placements()
-        guard let candidate = current.candidate else {
+        guard let candidate = current.candidate, candidate.releaseID == release else {
             if current.stable?.releaseID == release { return }  // already promoted (a resumed step)
-            throw LocalTargetError("there is no candidate \(release) in \(environment.name) to promote")
+            throw LocalTargetError(
+                "the candidate in \(environment.name) is \(current.candidate?.releaseID ?? "none"), not \(release); it is not promoted"
+            )
         }
         var weights: [SlotColour: Int] = [candidate.colour: 100]
         if let stable = current.stable { weights[stable.colour] = 0 }
