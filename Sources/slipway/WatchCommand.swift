@@ -11,7 +11,7 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             The interval is the pipeline's `source.pollInterval` unless --interval says otherwise. A remote --repo is \
             fetched on every poll. Runs go one at a time; only the newest tip is run. SIGTERM or SIGINT stops \
-            after the current poll or run step (an unfinished run is resumed by the next `slipway run` or `watch`).
+            after the current poll or run step (an unfinished run is resumed by the next `slipway run`; watch does not resume it yet).
             """
     )
 
