@@ -1,3 +1,4 @@
+import OllamaKit
 /// Faults the simulator injects for one model (or, under the name `*`, for every model).
 ///
 /// In a faults file every field is optional:
@@ -45,20 +46,12 @@ struct FaultPlan: Sendable {
     /// The fault for `model`: the `*` entry overridden by the model's own.
     func fault(for model: String) -> Fault {
         let any = byModel["*"] ?? Fault()
-        return any.merged(with: byModel[ModelName.normalized(model)] ?? byModel[model] ?? Fault())
+        return any.merged(with: byModel[OllamaModelName.normalized(model)] ?? byModel[model] ?? Fault())
     }
 
     /// Adds `fault`'s fields to `model`'s entry.
     mutating func add(_ fault: Fault, for model: String) {
-        let key = model == "*" ? model : ModelName.normalized(model)
+        let key = model == "*" ? model : OllamaModelName.normalized(model)
         byModel[key] = (byModel[key] ?? Fault()).merged(with: fault)
-    }
-}
-
-/// Ollama's model names: `name:tag`, with `latest` when no tag is given.
-enum ModelName {
-    static func normalized(_ name: String) -> String {
-        let lastComponent = name.split(separator: "/").last.map(String.init) ?? name
-        return lastComponent.contains(":") ? name : name + ":latest"
     }
 }

@@ -48,7 +48,7 @@ actor ModelRegistry {
 
     /// The model called `name` (tag optional), if present.
     func model(named name: String) -> Model? {
-        models[ModelName.normalized(name)]
+        models[OllamaModelName.normalized(name)]
     }
 
     /// Every model, sorted by name.
@@ -66,7 +66,7 @@ actor ModelRegistry {
 
     /// Removes a model; false when there was none.
     func remove(named name: String) -> Bool {
-        let key = ModelName.normalized(name)
+        let key = OllamaModelName.normalized(name)
         loaded[key] = nil
         return models.removeValue(forKey: key) != nil
     }
@@ -75,7 +75,7 @@ actor ModelRegistry {
     /// Returns whether it was loaded before.
     @discardableResult
     func touch(_ name: String, keepAlive: KeepAlive?) -> Bool {
-        let key = ModelName.normalized(name)
+        let key = OllamaModelName.normalized(name)
         let wasLoaded = loaded[key].map { $0 > Date() } ?? false
         let seconds = Self.seconds(keepAlive) ?? 300
         if seconds == 0 {
@@ -95,7 +95,7 @@ actor ModelRegistry {
 
     /// A model record; the digest is the SHA-256 of its name and Modelfile, so it is stable.
     static func makeModel(name: String, modelfile: String, system: String?, parent: String?) -> Model {
-        let normalized = ModelName.normalized(name)
+        let normalized = OllamaModelName.normalized(name)
         let digest = SHA256.hash(data: Data("ollama-sim\u{0}\(normalized)\u{0}\(modelfile)".utf8))
             .map { String(format: "%02x", $0) }.joined()
         let large = normalized.contains("large")

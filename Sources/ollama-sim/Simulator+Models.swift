@@ -38,7 +38,7 @@ extension Simulator {
     /// `POST /api/pull`: adds the model (any name succeeds), streaming Ollama's progress lines.
     func pull(_ request: Request) async throws -> Response {
         let body = try await SimResponse.decode(PullRequest.self, from: request)
-        let name = ModelName.normalized(body.model)
+        let name = OllamaModelName.normalized(body.model)
         let existing = await registry.model(named: name)
         let model = existing ?? ModelRegistry.makeModel(name: name, modelfile: "FROM \(name)\n", system: nil, parent: nil)
         let layer = "sha256:" + model.digest

@@ -1,3 +1,4 @@
+import OllamaKit
 import Crypto
 import Foundation
 
@@ -57,7 +58,7 @@ struct TextSynthesizer: Sendable {
     }
 
     private static func seed(model: String, input: String, salt: String) -> UInt64 {
-        let digest = SHA256.hash(data: Data("\(ModelName.normalized(model))\u{0}\(salt)\u{0}\(input)".utf8))
+        let digest = SHA256.hash(data: Data("\(OllamaModelName.normalized(model))\u{0}\(salt)\u{0}\(input)".utf8))
         return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -1,3 +1,4 @@
+import OllamaKit
 import Testing
 
 @testable import ModelServe
@@ -113,18 +114,18 @@ import Testing
         #expect(Set(ids).count == ids.count)
     }
 
-    // MARK: - ModelName
+    // MARK: - OllamaModelName
 
     @Test func modelNameWithoutTagMeansLatest() {
-        #expect(ModelName.normalized("llama3.2") == "llama3.2:latest")
-        #expect(ModelName.normalized("llama3.2:1b") == "llama3.2:1b")
-        #expect(ModelName.normalized("sim-small:latest") == "sim-small:latest")
-        #expect(ModelName.normalized("library/llama3") == "library/llama3:latest")
-        #expect(ModelName.normalized("user/model:q4") == "user/model:q4")
+        #expect(OllamaModelName.normalized("llama3.2") == "llama3.2:latest")
+        #expect(OllamaModelName.normalized("llama3.2:1b") == "llama3.2:1b")
+        #expect(OllamaModelName.normalized("sim-small:latest") == "sim-small:latest")
+        #expect(OllamaModelName.normalized("library/llama3") == "library/llama3:latest")
+        #expect(OllamaModelName.normalized("user/model:q4") == "user/model:q4")
     }
 
     @Test func registryPortIsNotMistakenForATag() {
-        #expect(ModelName.normalized("registry.local:5000/team/model") == "registry.local:5000/team/model:latest")
-        #expect(ModelName.normalized("registry.local:5000/team/model:v2") == "registry.local:5000/team/model:v2")
+        #expect(OllamaModelName.normalized("registry.local:5000/team/model") == "registry.local:5000/team/model:latest")
+        #expect(OllamaModelName.normalized("registry.local:5000/team/model:v2") == "registry.local:5000/team/model:v2")
     }
 }

@@ -43,7 +43,7 @@ public final class ModelServeService: Sendable {
         )
         cache = configuration.cacheEntries > 0
             ? ResponseCache(capacity: configuration.cacheEntries, timeToLive: configuration.cacheTimeToLive) : nil
-        servedModels = configuration.models.map(ModelName.normalized)
+        servedModels = configuration.models.map(OllamaModelName.normalized)
     }
 
     /// The model a request names (or the default), normalized, once the request has no problems:
@@ -52,7 +52,7 @@ public final class ModelServeService: Sendable {
         var problems = problems
         var model = servedModels[0]
         if let requested, !requested.isEmpty {
-            model = ModelName.normalized(requested)
+            model = OllamaModelName.normalized(requested)
             if !servedModels.contains(model) {
                 problems.insert(
                     "unknown model \"\(requested)\"; this server serves \(servedModels.joined(separator: ", "))", at: 0

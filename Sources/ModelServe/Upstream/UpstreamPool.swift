@@ -70,7 +70,7 @@ public actor UpstreamPool {
         endpoints[index].checked = true
         if let models {
             endpoints[index].models = Dictionary(
-                models.models.map { (ModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
+                models.models.map { (OllamaModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
             )
             setHealth(index, healthy: true, error: nil, report: first)
         } else {
@@ -88,7 +88,7 @@ public actor UpstreamPool {
 
     /// Whether some healthy endpoint has `model`, and if not, why.
     public func readiness(model: String) -> (ready: Bool, reason: String) {
-        let name = ModelName.normalized(model)
+        let name = OllamaModelName.normalized(model)
         if endpoints.contains(where: { $0.healthy && $0.checked && $0.models[name] != nil }) {
             return (true, "an upstream Ollama answers and has \(name)")
         }
@@ -102,7 +102,7 @@ public actor UpstreamPool {
 
     /// The digest some endpoint reports for `model`.
     public func digest(of model: String) -> String? {
-        let name = ModelName.normalized(model)
+        let name = OllamaModelName.normalized(model)
         return endpoints.lazy.compactMap { $0.models[name] }.first
     }
 }
