@@ -43,10 +43,13 @@ struct Fault: Sendable, Hashable, Codable {
 struct FaultPlan: Sendable {
     var byModel: [String: Fault] = [:]
 
-    /// The fault for `model`: the `*` entry overridden by the model's own.
-    func fault(for model: String) -> Fault {
-        let any = byModel["*"] ?? Fault()
-        return any.merged(with: byModel[OllamaModelName.normalized(model)] ?? byModel[model] ?? Fault())
+    /// The fault for a model with this ancestry (base first): the `*` entry, then each
+    /// ancestor's, then the model's own, each overriding the fields it sets. A model built
+    /// `FROM` a faulty base is as faulty as its base.
+    func fault(forLineage lineage: [String]) -> Fault {
+        lineage.reduce(byModel["*"] ?? Fault()) { fault, model in
+            fault.merged(with: byModel[OllamaModelName.normalized(model)] ?? byModel[model] ?? Fault())
+        }
     }
 
     /// Adds `fault`'s fields to `model`'s entry.

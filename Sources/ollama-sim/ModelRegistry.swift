@@ -16,6 +16,13 @@ actor ModelRegistry {
         var modelfile: String
         var system: String?
         var parent: String?
+        /// The model's ancestry, the base weights first and the model itself last
+        /// (`["sim-small:latest", "ramsey-model:latest"]`). A model made `FROM` another answers
+        /// with its base's words and inherits the faults of every ancestor.
+        var lineage: [String]
+
+        /// The base weights the model was made from (itself for a pulled or built-in model).
+        var base: String { lineage.first ?? name }
 
         var details: ModelDetails {
             ModelDetails(
@@ -58,7 +65,7 @@ actor ModelRegistry {
 
     /// Adds (or replaces) a model and returns it.
     @discardableResult
-    func add(name: String, modelfile: String, system: String?, parent: String?) -> Model {
+    func add(name: String, modelfile: String, system: String?, parent: Model?) -> Model {
         let model = Self.makeModel(name: name, modelfile: modelfile, system: system, parent: parent)
         models[model.name] = model
         return model
@@ -94,7 +101,7 @@ actor ModelRegistry {
     }
 
     /// A model record; the digest is the SHA-256 of its name and Modelfile, so it is stable.
-    static func makeModel(name: String, modelfile: String, system: String?, parent: String?) -> Model {
+    static func makeModel(name: String, modelfile: String, system: String?, parent: Model?) -> Model {
         let normalized = OllamaModelName.normalized(name)
         let digest = SHA256.hash(data: Data("ollama-sim\u{0}\(normalized)\u{0}\(modelfile)".utf8))
             .map { String(format: "%02x", $0) }.joined()
@@ -102,7 +109,7 @@ actor ModelRegistry {
         return Model(
             name: normalized, digest: digest, size: large ? 4_920_753_328 : 1_321_098_329, modifiedAt: Date(),
             family: "llama", parameterSize: large ? "8.0B" : "1.2B", modelfile: modelfile, system: system,
-            parent: parent
+            parent: parent?.name, lineage: (parent?.lineage ?? []) + [normalized]
         )
     }
 

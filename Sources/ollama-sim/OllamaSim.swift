@@ -14,7 +14,7 @@ struct OllamaSim: AsyncParsableCommand {
         discussion: """
         Serves /api/generate, /api/chat (NDJSON streaming or not), /api/embed, /api/tags, /api/show, \
         /api/ps, /api/pull, /api/create, /api/delete and /api/version. Output is deterministic: the same \
-        model and prompt always give the same words. Models sim-small:latest and sim-large:latest always \
+        base model and prompt always give the same words. Models sim-small:latest and sim-large:latest always \
         exist; --model adds more.
 
         Faults apply per model (MODEL may be `*` for every model) to generate, chat
@@ -27,7 +27,9 @@ struct OllamaSim: AsyncParsableCommand {
              "errorRate": 0.1, "queueFull": false, "firstTokenDelayMs": 300,
              "drift": "length"},
            "*": {"latencyMs": 5}}
-        Flags override the file. SIGTERM or SIGINT shuts the server down gracefully.
+        Flags override the file. A model created FROM another (/api/create) answers
+        with its base's words and inherits the faults of its base and every ancestor;
+        its own entry overrides theirs. SIGTERM or SIGINT shuts the server down gracefully.
         """
     )
 

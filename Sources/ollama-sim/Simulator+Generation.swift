@@ -82,7 +82,7 @@ extension Simulator {
         let wasLoaded = await registry.touch(model.name, keepAlive: body.keepAlive)
         let dimensions = min(max(body.dimensions ?? 16, 1), 4096)
         let vectors = body.input.map {
-            TextSynthesizer.embedding(model: model.name, input: $0, dimensions: dimensions, drift: fault.drift)
+            TextSynthesizer.embedding(model: model.base, input: $0, dimensions: dimensions, drift: fault.drift)
         }
         return try SimResponse.json(EmbedResponse(
             model: model.name, embeddings: vectors,

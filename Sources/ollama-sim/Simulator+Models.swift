@@ -83,7 +83,7 @@ extension Simulator {
         let registry = self.registry
         let name = body.model
         let finish: @Sendable () async -> Void = {
-            await registry.add(name: name, modelfile: text, system: system, parent: parent.name)
+            await registry.add(name: name, modelfile: text, system: system, parent: parent)
         }
         return try await progress(lines, stream: body.stream ?? true, delay: tokenDelay, finish: finish)
     }

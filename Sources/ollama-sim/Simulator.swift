@@ -19,7 +19,7 @@ struct Simulator: Sendable {
     func admit(model name: String) async throws -> (ModelRegistry.Model, Fault) {
         await statistics.requestReceived()
         guard let model = await registry.model(named: name) else { throw SimFailure.modelNotFound(name) }
-        let fault = faults.fault(for: model.name)
+        let fault = faults.fault(forLineage: model.lineage)
         if fault.queueFull == true { throw SimFailure.serverBusy }
         let delay = max(0, fault.latencyMs ?? 0) + Int.random(in: 0...max(0, fault.jitterMs ?? 0))
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
@@ -76,7 +76,7 @@ struct Simulator: Sendable {
     ) async -> Generation {
         let wasLoaded = await registry.touch(model.name, keepAlive: keepAlive)
         let (tokens, truncated) = TextSynthesizer.tokens(
-            model: model.name, input: input, drift: fault.drift, limit: options?.numPredict
+            model: model.base, input: input, drift: fault.drift, limit: options?.numPredict
         )
         return Generation(
             tokens: tokens, truncated: truncated, promptTokens: TextSynthesizer.countTokens(input),

@@ -26,6 +26,24 @@ extension Ollama {
             }
         }
 
+        @Test func aModelCreatedFromAFaultyBaseInheritsItsFaultsAndAnswersWithItsWords() async throws {
+            try await SimulatorFixture.withSimulator(["--model", "sim-flaky", "--error-rate", "sim-flaky=1"]) { client, _ in
+                _ = try await SimulatorFixture.collect(client.create(CreateRequest(model: "derived-flaky", from: "sim-flaky")))
+                let error = await SimulatorFixture.ollamaError {
+                    _ = try await client.generate(GenerateRequest(model: "derived-flaky", prompt: "hi"))
+                }
+                #expect(error?.status == 500)
+                #expect(error?.message.contains("injected failure for model \"derived-flaky:latest\"") == true)
+                // A model built from a healthy base is healthy, and says what its base says.
+                _ = try await SimulatorFixture.collect(client.create(CreateRequest(model: "derived-small", from: "sim-small")))
+                let derived = try await client.generate(GenerateRequest(model: "derived-small", prompt: "hi"))
+                let base = try await client.generate(GenerateRequest(model: "sim-small", prompt: "hi"))
+                let other = try await client.generate(GenerateRequest(model: "sim-large", prompt: "hi"))
+                #expect(derived.response == base.response)
+                #expect(derived.response != other.response)
+            }
+        }
+
         @Test func fullQueueIsARetryableServerBusy() async throws {
             try await SimulatorFixture.withSimulator(["--queue-full", "*"]) { client, _ in
                 let error = await SimulatorFixture.ollamaError {

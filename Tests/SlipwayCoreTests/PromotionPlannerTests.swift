@@ -20,18 +20,19 @@ struct PromotionPlannerTests {
         #expect(steps[4].config["delayMs"] == .number(30_000))
     }
 
-    @Test("canary: gate with soak, then the spec's steps in order; drift checks are not planned")
+    @Test("canary: gate with soak, then the spec's steps in order, then the live smoke and drift checks before finalizing")
     func canaryStaging() throws {
         let steps = try plan("staging")
         #expect(steps.map(\.kind) == [
-            .gate, .model, .deploy, .setWeight, .analysis, .setWeight, .pause, .setWeight, .smoke, .finalize, .retire,
+            .gate, .model, .deploy, .setWeight, .analysis, .setWeight, .pause, .setWeight, .smoke, .drift, .finalize, .retire,
         ])
         #expect(steps[0].config == .object(["after": .string("dev"), "approval": .bool(false), "soakMs": .number(300_000)]))
         #expect(steps[3].config["weight"] == .number(10))
         #expect(steps[4].config["template"] == .string("error-and-latency"))
         #expect(steps[6].config["durationMs"] == .number(120_000))
         #expect(steps[6].name == "pause 2m")
-        #expect(!steps.contains { $0.name.contains("drift") })
+        #expect(steps[9].config == .object(["check": .string("drift"), "target": .string("live")]))
+        #expect(steps[9].name == "drift drift (live)")
     }
 
     @Test("blue/green with an approval gate and preview checks before the switch")

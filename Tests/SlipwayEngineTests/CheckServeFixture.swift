@@ -35,17 +35,26 @@ struct CheckServeFixture: Sendable {
             executable: try BuiltExecutable.path(named: "ollama-sim"),
             arguments: ["--port", "0", "--token-delay-ms", "1"] + simArguments
         ) { sim in
-            try await BackgroundProcess.withProcess(
-                executable: try BuiltExecutable.path(named: "model-serve"),
-                arguments: [
-                    "serve", "--port", "0", "--ollama", "http://127.0.0.1:\(sim.port)", "--model", "sim-small",
-                    "--keys-file", keysFile, "--release-id", release, "--health-interval", "200ms",
-                ]
-            ) { server in
-                let fixture = CheckServeFixture(server: server, sim: sim, key: key, release: release)
-                try await fixture.waitUntilReady()
-                return try await body(fixture)
-            }
+            try await serve(sim: sim, model: "sim-small", keysFile: keysFile, key: key, release: release, body)
+        }
+    }
+
+    /// Starts model-serve as `release` serving `model` from the running `sim`, waits until it is
+    /// ready, runs `body`, and stops it.
+    static func serve<T>(
+        sim: BackgroundProcess, model: String, keysFile: String, key: String, release: String,
+        _ body: (CheckServeFixture) async throws -> T
+    ) async throws -> T {
+        try await BackgroundProcess.withProcess(
+            executable: try BuiltExecutable.path(named: "model-serve"),
+            arguments: [
+                "serve", "--port", "0", "--ollama", "http://127.0.0.1:\(sim.port)", "--model", model,
+                "--keys-file", keysFile, "--release-id", release, "--health-interval", "200ms",
+            ]
+        ) { server in
+            let fixture = CheckServeFixture(server: server, sim: sim, key: key, release: release)
+            try await fixture.waitUntilReady()
+            return try await body(fixture)
         }
     }
 

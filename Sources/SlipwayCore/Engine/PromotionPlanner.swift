@@ -3,7 +3,9 @@
 /// Blue/green: gate → model → deploy (idle slot) → preview smoke checks → switch → live smoke
 /// checks → retire the old slot after `scaleDownDelay`. Canary: gate → model → deploy (canary
 /// slot) → the spec's setWeight / pause / analysis steps → live smoke checks → finalize (all
-/// traffic to the canary) → retire the old slot. A stage's drift checks are not planned yet.
+/// traffic to the canary) → retire the old slot. A check is a smoke or a drift step by its kind;
+/// a drift check compares the new release with the one it replaces, so live it runs while the
+/// old slot still runs (before retiring it).
 public enum PromotionPlanner {
     public static func steps(for stage: StageSpec, in pipeline: PipelineSpec) -> [PlannedStep] {
         var steps: [PlannedStep] = []
@@ -17,19 +19,11 @@ public enum PromotionPlanner {
             if let modelfile = model.modelfile { config["modelfile"] = .string(modelfile) }
             steps.append(PlannedStep(kind: .model, name: "model \(model.name)", config: .object(config)))
         }
-        let smokeChecks = Set(pipeline.checks.filter { $0.kindName == "smoke" }.map(\.name))
-        let liveChecks = stage.checks.filter(smokeChecks.contains).map {
-            PlannedStep(kind: .smoke, name: "smoke \($0) (live)", config: .object(["check": .string($0), "target": .string("live")]))
-        }
+        let liveChecks = stage.checks.compactMap { checkStep($0, target: "live", in: pipeline) }
         switch stage.strategy {
         case .blueGreen(let blueGreen):
             steps.append(PlannedStep(kind: .deploy, name: "deploy to the idle slot"))
-            for check in blueGreen.previewChecks where smokeChecks.contains(check) {
-                steps.append(PlannedStep(
-                    kind: .smoke, name: "smoke \(check) (preview)",
-                    config: .object(["check": .string(check), "target": .string("preview")])
-                ))
-            }
+            steps += blueGreen.previewChecks.compactMap { checkStep($0, target: "preview", in: pipeline) }
             steps.append(PlannedStep(kind: .switchTraffic, name: "switch traffic"))
             steps += liveChecks
             steps.append(PlannedStep(
@@ -57,6 +51,18 @@ public enum PromotionPlanner {
             steps.append(PlannedStep(kind: .retire, name: "retire the previous release", config: .object(["delayMs": .number(0)])))
         }
         return steps
+    }
+
+    /// The step that runs the check named `name` against the new release directly (`preview`) or
+    /// as it takes traffic (`live`); nil for a name the pipeline does not define (validation
+    /// reports those).
+    static func checkStep(_ name: String, target: String, in pipeline: PipelineSpec) -> PlannedStep? {
+        guard let check = pipeline.checks.first(where: { $0.name == name }) else { return nil }
+        let config = JSONValue.object(["check": .string(name), "target": .string(target)])
+        switch check.kind {
+        case .smoke: return PlannedStep(kind: .smoke, name: "smoke \(name) (\(target))", config: config)
+        case .drift: return PlannedStep(kind: .drift, name: "drift \(name) (\(target))", config: config)
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

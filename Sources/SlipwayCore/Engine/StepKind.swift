@@ -10,6 +10,8 @@ public enum StepKind: String, Sendable, CaseIterable, Codable {
     case deploy
     /// Runs a smoke check against the new release directly (`preview`) or through the environment (`live`).
     case smoke
+    /// Asks the new release and the running one the drift check's prompts and compares the answers.
+    case drift
     /// Moves all traffic to the new release (blue/green).
     case switchTraffic = "switch"
     /// Gives the canary a share of traffic.

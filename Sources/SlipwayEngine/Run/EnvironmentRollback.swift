@@ -55,15 +55,11 @@ public struct EnvironmentRollback: Sendable {
                 guard let promotion = history.first(where: { $0.releaseID == chosen }) else {
                     throw RunError("\(chosen) was never released to \(environment.name); see `slipway history --env \(environment.name)`")
                 }
-                let folder = "\(local.directory)/releases/\(chosen)"
-                guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: { !$0.hasSuffix(".partial") }) else {
-                    throw RunError("the files of \(chosen) are no longer kept under \(folder)")
-                }
-                guard let model = pipeline.model?.name else {
-                    throw RunError("the pipeline \(pipeline.name) names no model")
+                guard let kept = ReleaseStore(directory: local.directory).kept(release: chosen) else {
+                    throw RunError("the files of \(chosen) are no longer kept under \(local.directory)/releases/\(chosen)")
                 }
                 let launch = ReleaseLaunch(
-                    releaseID: chosen, commitSHA: promotion.commitSHA, executable: folder + "/" + name, model: model,
+                    releaseID: chosen, commitSHA: promotion.commitSHA, executable: kept.executable, model: kept.model,
                     ollamaEndpoints: environment.ollamaEndpoints, keysFile: local.directory + "/keys.json"
                 )
                 _ = try await target.deploy(launch)

@@ -2,21 +2,55 @@ import Foundation
 
 /// Releases kept by id under an environment's `releases/` directory, so a slot runs a copy that
 /// no later build can overwrite, and rolling back is a switch, not a rebuild.
+///
+/// Each release's folder holds the artifact and `release.json`, which says how to start it
+/// again (the executable, the Ollama model it serves, its commit); the manifest is written last,
+/// so a folder without one is an interrupted copy.
 struct ReleaseStore {
     var directory: String
 
-    /// Copies the artifact at `path` to `releases/<release>/<its file name>` once; returns the copy's path.
-    func keep(artifact path: String, release: String) throws -> String {
+    /// What a kept release needs to start again.
+    struct KeptRelease: Codable, Equatable {
+        var releaseID: String
+        var commitSHA: String
+        /// The kept copy of the artifact.
+        var executable: String
+        /// The Ollama model the release serves (``ReleaseModelName``).
+        var model: String
+    }
+
+    static let manifestName = "release.json"
+
+    /// Copies the artifact at `path` to `releases/<release>/<its file name>` once and records the
+    /// manifest; returns what was kept.
+    func keep(artifact path: String, release: String, commitSHA: String, model: String) throws -> KeptRelease {
         let folder = "\(directory)/releases/\(release)"
         let destination = folder + "/" + (path as NSString).lastPathComponent
         let manager = FileManager.default
-        if manager.isExecutableFile(atPath: destination) { return destination }
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let partial = destination + ".partial"
-        try? manager.removeItem(atPath: partial)
-        try manager.copyItem(atPath: path, toPath: partial)
-        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: partial)
-        try manager.moveItem(atPath: partial, toPath: destination)
-        return destination
+        if !manager.isExecutableFile(atPath: destination) {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let partial = destination + ".partial"
+            try? manager.removeItem(atPath: partial)
+            try manager.copyItem(atPath: path, toPath: partial)
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: partial)
+            try manager.moveItem(atPath: partial, toPath: destination)
+        }
+        let kept = KeptRelease(releaseID: release, commitSHA: commitSHA, executable: destination, model: model)
+        if self.kept(release: release) != kept {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(kept).write(to: URL(fileURLWithPath: folder + "/" + Self.manifestName), options: .atomic)
+        }
+        return kept
+    }
+
+    /// The kept release `release`, or nil when it is not (completely) kept.
+    func kept(release: String) -> KeptRelease? {
+        let path = "\(directory)/releases/\(release)/\(Self.manifestName)"
+        guard let data = FileManager.default.contents(atPath: path),
+              let kept = try? JSONDecoder().decode(KeptRelease.self, from: data),
+              FileManager.default.isExecutableFile(atPath: kept.executable)
+        else { return nil }
+        return kept
     }
 }

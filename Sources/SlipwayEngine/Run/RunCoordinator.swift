@@ -135,9 +135,12 @@ public struct RunCoordinator: Sendable {
         guard case .local(let port) = environment.target else {
             throw RunError("\(environment.name) uses a Kubernetes target, which this build of Slipway cannot drive yet")
         }
-        guard let model = pipeline.model?.name else {
+        guard let modelSpec = pipeline.model else {
             throw RunError("the pipeline \(pipeline.name) names no model; ModelServe needs one (spec.model.name)")
         }
+        // A Modelfile that cannot be read leaves the spec's name; the model step then fails saying why.
+        let modelfile = modelSpec.modelfile.flatMap { path in try? readFile(path, at: run.commitSHA) }
+        let model = ReleaseModelName.forRelease(specName: modelSpec.name, modelfile: modelfile)
         guard let binary = artifacts.first(where: { $0.name == "binary" }) ?? artifacts.first else {
             throw RunError("the build of \(pipeline.name) produced no artifact to run; declare one with `produces: { binary: PATH }`")
         }
@@ -172,7 +175,9 @@ public struct RunCoordinator: Sendable {
         }
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
         let target = LocalReleaseTarget(environment: local)
-        let executable = try ReleaseStore(directory: local.directory).keep(artifact: binary.location, release: releaseID)
+        let executable = try ReleaseStore(directory: local.directory).keep(
+            artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model
+        ).executable
         let keys = try PromotionKey.create(keysFile: local.directory + "/keys.json", promotionID: promotion.id)
         defer { keys.revoke() }
         if existing != nil, await target.candidateURL() != nil {
@@ -186,11 +191,7 @@ public struct RunCoordinator: Sendable {
                 ollamaEndpoints: environment.ollamaEndpoints, keysFile: keys.keysFile
             ),
             smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
-            readFile: { [repositoryPath] path in
-                try GitRepository.withRepository(at: repositoryPath) { repository in
-                    try repository.readText(path, at: try repository.resolve(run.commitSHA))
-                }
-            }
+            readFile: { [self] path in try readFile(path, at: run.commitSHA) }
         )
         let driver = PromotionDriver(
             ledger: ledger, registry: .standard, target: target, actor: actor, logger: logger,
@@ -203,6 +204,15 @@ public struct RunCoordinator: Sendable {
             throw RunError("promotion \(promotion.id) vanished from the ledger")
         }
         return finished
+    }
+}
+
+extension RunCoordinator {
+    /// The text of `path` at `commit` in the repository, or nil when the commit has no such file.
+    func readFile(_ path: String, at commit: String) throws -> String? {
+        try GitRepository.withRepository(at: repositoryPath) { repository in
+            try repository.readText(path, at: try repository.resolve(commit))
+        }
     }
 }
 

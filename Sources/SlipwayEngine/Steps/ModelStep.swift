@@ -1,7 +1,8 @@
 import SlipwayCore
 
 /// Makes every Ollama endpoint of the environment hold the pipeline's model (pulled, or created
-/// from the Modelfile in the release's commit), with the same digest, preloaded.
+/// from the Modelfile in the release's commit), with the same digest, preloaded. The name is the
+/// release's (``ReleaseModelName``): the spec's `name` is in the plan for people to read.
 struct ModelStep: PromotionStepRunner {
     static let kind = StepKind.model
 
@@ -24,8 +25,9 @@ struct ModelStep: PromotionStepRunner {
         }
         let rollout = ModelRollout(httpClient: context.services.httpClient)
         do {
+            // The release's own name for the model (tagged by the Modelfile's digest), which its slots serve.
             let result = try await rollout.run(
-                model: config.name, modelfile: modelfileText, endpoints: context.services.launch.ollamaEndpoints
+                model: context.services.launch.model, modelfile: modelfileText, endpoints: context.services.launch.ollamaEndpoints
             )
             return .done(evidence: Evidence.from(result))
         } catch let error as ModelRolloutError where error.isRetryable {

@@ -22,6 +22,7 @@ public struct StepRegistry: Sendable {
         registry.register(ModelStep())
         registry.register(DeployStep())
         registry.register(SmokeStep())
+        registry.register(DriftStep())
         registry.register(SwitchStep())
         registry.register(SetWeightStep())
         registry.register(PauseStep())

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import OllamaKit
 import SlipwayCore
 
 /// What the steps of one promotion share: the pipeline's specs, how to start the release, the
@@ -14,8 +15,15 @@ public struct StepServices: Sendable {
     public var readFile: @Sendable (String) async throws -> String?
     public var sleep: @Sendable (Duration) async throws -> Void
 
+    /// The client steps use unless told otherwise: a refused connection fails at once (after a
+    /// 2 s connect timeout) instead of being retried until the request's deadline, so a release
+    /// or an Ollama endpoint that is down is reported in seconds; checks retry on their own terms.
+    public static let httpClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: OllamaClient.httpClientConfiguration()
+    )
+
     public init(
-        pipeline: PipelineSpec, launch: ReleaseLaunch, httpClient: HTTPClient = .shared, smokeHeaders: [String: String] = [:],
+        pipeline: PipelineSpec, launch: ReleaseLaunch, httpClient: HTTPClient = StepServices.httpClient, smokeHeaders: [String: String] = [:],
         readFile: @escaping @Sendable (String) async throws -> String? = { _ in nil },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {

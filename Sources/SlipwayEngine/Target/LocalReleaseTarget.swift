@@ -145,6 +145,17 @@ public actor LocalReleaseTarget: ReleaseTarget {
         return "http://127.0.0.1:\(slot.port)"
     }
 
+    public func comparison(for release: String) async -> ReleaseComparison {
+        let current = placements()
+        func url(_ placement: Placement?) -> String? {
+            guard let placement, let slot = environment.slots.running(placement.colour) else { return nil }
+            return "http://127.0.0.1:\(slot.port)"
+        }
+        if current.candidate?.releaseID == release { return ReleaseComparison(release: url(current.candidate), baseline: url(current.stable)) }
+        if current.stable?.releaseID == release { return ReleaseComparison(release: url(current.stable), baseline: url(current.previous)) }
+        return ReleaseComparison(release: nil, baseline: url(current.stable))
+    }
+
     public func state() async -> TargetState {
         let current = placements()
         let weights = environment.desiredWeights()

@@ -23,8 +23,22 @@ public protocol ReleaseTarget: Sendable {
     var liveURL: String { get }
     /// The candidate's direct URL, when one is deployed.
     func candidateURL() async -> String?
+    /// The direct URLs of `release` and of the release it replaces (the stable one while
+    /// `release` is a candidate, the previous one once it is stable), each nil when not running.
+    func comparison(for release: String) async -> ReleaseComparison
     /// What runs now, for `slipway status`.
     func state() async -> TargetState
+}
+
+/// A new release and the one it replaces, by their direct URLs.
+public struct ReleaseComparison: Sendable, Equatable {
+    public var release: String?
+    public var baseline: String?
+
+    public init(release: String?, baseline: String?) {
+        self.release = release
+        self.baseline = baseline
+    }
 }
 
 /// What a target runs.
