@@ -47,4 +47,19 @@ struct EmbeddedPostgresTests {
         #expect(again == LedgerSchema.latestVersion)
         try await server.stop()
     }
+
+    @Test("two starts at once take turns: one creates the cluster, both get the same server")
+    func concurrentStarts() async throws {
+        let scratch = try TemporaryDirectory(prefix: "slipway-embedded-race")
+        chmod(scratch.path, 0o755)
+        let server = EmbeddedPostgres(directory: scratch.path("state/postgres"))
+        async let first = server.start(logger: TestDatabase.logger)
+        async let second = EmbeddedPostgres(directory: scratch.path("state/postgres")).start(logger: TestDatabase.logger)
+        let (a, b) = try await (first, second)
+        #expect(a == b)
+        #expect(server.state() == .running(port: a.port))
+        let version = try await Ledger.withLedger(a, logger: TestDatabase.logger) { ledger in try await ledger.schemaVersion() }
+        #expect(version == LedgerSchema.latestVersion)
+        try await server.stop()
+    }
 }

@@ -47,7 +47,18 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Starts the cluster (creating it first when needed) and returns how to reach it.
     /// Starting an already running cluster only returns its configuration.
+    ///
+    /// Two processes starting it at once (`slipway run` and `slipway status` side by side) take
+    /// turns: the second finds the cluster the first created and started.
     public func start(logger: Logger) async throws -> DatabaseConfiguration {
+        let parent = (directory as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        return try await FileLock.withExclusiveLock(at: directory + ".lock") {
+            try await startHoldingLock(logger: logger)
+        }
+    }
+
+    private func startHoldingLock(logger: Logger) async throws -> DatabaseConfiguration {
         let binaries = try PostgresBinaries.locate()
         if state() == .notCreated {
             try await create(binaries, logger: logger)
