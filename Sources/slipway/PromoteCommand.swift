@@ -26,7 +26,7 @@ struct PromoteCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingFailures {
-            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            let who = CurrentUser.name(or: actor)
             let message = try await DatabaseSource.withLedger(global) { ledger in
                 try await ledger.transaction { tx -> String in
                     guard let promotion = try await tx.unfinishedPromotions(environment: env).last else {

@@ -43,7 +43,7 @@ struct RollbackCommand: AsyncParsableCommand {
                 }
                 spec = only
             }
-            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            let who = CurrentUser.name(or: actor)
             let moved = try await DatabaseSource.withLedger(global) { ledger in
                 try await EnvironmentRollback(ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: who)
                     .rollBack(environment: environment, pipeline: spec, to: to, reason: reason)

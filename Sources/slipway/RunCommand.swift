@@ -30,14 +30,14 @@ struct RunCommand: AsyncParsableCommand {
         try await runReportingFailures {
             let repository = try SpecSource(options: global).repositoryPath()
             let printer = ProgressPrinter()
-            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "slipway"
+            let who = CurrentUser.name(or: actor)
             let outcome = try await DatabaseSource.withLedger(global) { ledger in
                 try await RunCoordinator(
                     stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
                     logger: global.makeLogger(), progress: { printer.print($0) }
                 ).run(pipeline: pipeline, revision: rev)
             }
-            print("run \(outcome.run.id) \(outcome.run.status.rawValue)" + (outcome.run.status == .succeeded ? "" : ""))
+            print("run \(outcome.run.id) \(outcome.run.status.rawValue)")
             for promotion in outcome.promotions {
                 print("  \(promotion.environment): \(promotion.releaseID) \(promotion.status.rawValue)" + (promotion.reason.map { " — \($0)" } ?? ""))
             }

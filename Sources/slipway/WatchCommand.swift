@@ -10,8 +10,11 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Poll the branch and run the pipeline for each new commit that touches its source paths, until SIGTERM.",
         discussion: """
             The interval is the pipeline's `source.pollInterval` unless --interval says otherwise. A remote --repo is \
-            fetched on every poll. Runs go one at a time; only the newest tip is run. SIGTERM or SIGINT stops \
-            after the current poll or run step (an unfinished run is resumed by the next `slipway run`; watch does not resume it yet).
+            fetched on every poll. Each new tip starts its run at once, beside runs still under way (one waiting \
+            for approval, say); environments take one promotion at a time, and a newer release supersedes an older \
+            one waiting at an environment's gate. Runs left unfinished by a runner that died are resumed at start. \
+            SIGTERM or SIGINT stops polling and the runs under way, each after its current step; the next `slipway \
+            watch` or `slipway run` resumes them.
             """
     )
 
@@ -68,8 +71,14 @@ struct WatchCommand: AsyncParsableCommand {
                         case .unchanged: break
                         case .skipped(let commit, let changed):
                             printer.line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
+                        case .started(let commit):
+                            printer.line("\(commit): new tip; starting its run")
+                        case .resuming(let commit, let run):
+                            printer.line("\(commit): resuming run \(run), left unfinished")
                         case .ran(let commit, let run, let status):
                             printer.line("\(commit): run \(run) \(status.rawValue)")
+                        case .runFailed(let commit, let error):
+                            printer.line("\(commit): the run stopped: \(error)")
                         }
                     }
                 }

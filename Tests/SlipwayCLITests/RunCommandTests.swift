@@ -11,7 +11,8 @@ struct RunCommandTests {
     /// A repository whose pipeline "builds" ModelServe by copying the binary this test run built,
     /// promotes it blue/green to dev and by canary to staging, where it pauses until promoted.
     static func makeRepository(
-        simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]", paths: String = #"["**"]"#
+        simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]", paths: String = #"["**"]"#,
+        stagingGate: String = "{ stage: dev }"
     ) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
         let repository = try TemporaryGitRepository()
         let devPort = try LoopbackPort.free()
@@ -41,7 +42,7 @@ struct RunCommandTests {
                   strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
                   checks: [smoke]
                 - environment: staging
-                  after: { stage: dev }
+                  after: \(stagingGate)
                   strategy:
                     canary:
                       steps: \(stagingSteps)
@@ -56,6 +57,7 @@ struct RunCommandTests {
                   order: \(index + 1)
                   target: { local: { port: \(port) } }
                   ollama: { endpoints: ["http://127.0.0.1:\(simPort)"] }
+                  approvals: { required: 1, approvers: ["group:release-managers"] }
                 """)
         }
         try repository.commit("ModelServe and its release")
@@ -150,6 +152,80 @@ struct RunCommandTests {
                 )
                 let steps = try await TestDatabase.column("SELECT count(*)::text FROM promotion_steps", on: configuration)
                 #expect(starts == steps, "every step started exactly once")
+                let verify = try SlipwayBinary.run(["audit", "verify"] + common)
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            }
+        }
+    }
+
+    /// Waits until the log at `path` contains `text` (or the process `pid` ends, or a minute
+    /// passes); returns the log.
+    static func waitForLog(_ path: String, toContain text: String, while pid: pid_t) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(90)
+        var output = ""
+        while ContinuousClock.now < deadline {
+            output = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if output.contains(text) || !DetachedProcess.isAlive(pid) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return output
+    }
+
+    @Test("a newer commit reaching staging supersedes an older release waiting there for approval, which moved nothing")
+    func newerReleaseSupersedesAWaitingOne() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]", stagingGate: "{ stage: dev, approval: true }"
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let slipway = try BuiltExecutable.path(named: "slipway")
+
+                // The first release reaches staging's gate and waits for approval.
+                let firstLog = state.path("first.log")
+                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
+                let waiting = try await Self.waitForLog(firstLog, toContain: "waiting for approval", while: first)
+                #expect(waiting.contains("waiting for approval"), "\(waiting)")
+                let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+
+                // A newer commit goes through dev and reaches staging: the first stands aside.
+                try repository.write("README.md", "a newer release\n")
+                let secondSHA = try repository.commit("A newer release")
+                let secondLog = state.path("second.log")
+                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: secondLog)
+                let firstStatus = await DetachedProcess.wait(first)
+                let firstOutput = (try? String(contentsOfFile: firstLog, encoding: .utf8)) ?? ""
+                #expect(firstStatus != 0, "a superseded run does not end as a success: \(firstOutput)")
+                #expect(firstOutput.contains("superseded by model-serve-\(secondSHA.prefix(12))"), "\(firstOutput)")
+                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: waiting for approval", while: second)
+                #expect(secondWaiting.contains("waiting for approval"), "\(secondWaiting)")
+
+                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                #expect(promoted.status == 0, "\(promoted.stderr)")
+                let secondStatus = await DetachedProcess.wait(second)
+                let secondOutput = (try? String(contentsOfFile: secondLog, encoding: .utf8)) ?? ""
+                #expect(secondStatus == 0, "\(secondOutput)")
+
+                let staging = try await TestDatabase.column(
+                    "SELECT commit_sha || ' ' || status || ' ' || coalesce(reason, '') FROM promotions WHERE environment = 'staging' ORDER BY id",
+                    on: configuration
+                ).map { $0 ?? "NULL" }
+                #expect(staging.count == 2)
+                #expect(staging.first?.hasPrefix("\(firstSHA) superseded superseded by model-serve-\(secondSHA.prefix(12)) (run 2") == true, "\(staging)")
+                #expect(staging.last == "\(secondSHA) succeeded ", "\(staging)")
+                let runs = try await TestDatabase.column("SELECT status FROM runs ORDER BY id", on: configuration)
+                #expect(runs == ["cancelled", "succeeded"])
+                // The superseded promotion ran nothing but its gate: no model, no slot, no traffic.
+                let ran = try await TestDatabase.column("""
+                    SELECT s.kind || ' ' || s.status FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
+                    WHERE p.environment = 'staging' AND p.commit_sha = '\(firstSHA)' ORDER BY s.ordinal
+                    """, on: configuration).map { $0 ?? "NULL" }
+                #expect(ran.first == "gate skipped")
+                #expect(ran.dropFirst().allSatisfy { $0.hasSuffix(" skipped") }, "\(ran)")
                 let verify = try SlipwayBinary.run(["audit", "verify"] + common)
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
             }

@@ -18,6 +18,12 @@ public struct PromotionDriver: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     /// Told about every step that starts, waits or ends (the CLI's progress lines).
     public var progress: @Sendable (PromotionProgress) -> Void
+    /// Asked before the promotion starts and, while its gate holds it, every ``gatePoll``:
+    /// the reason it is superseded (a newer release waits for the same environment), or nil.
+    /// A superseded promotion ends without moving any traffic.
+    public var supersededBy: @Sendable (PromotionRecord) async throws -> String? = { _ in nil }
+    /// How often a waiting gate looks for a newer release (and for `slipway promote`).
+    public var gatePoll: Duration = .seconds(1)
     let logger: Logger
 
     public init(
@@ -48,8 +54,15 @@ public struct PromotionDriver: Sendable {
         if promotion.status.isFinished { return promotion.status }
         let steps = try await ledger.transaction { tx in try await tx.planSteps(promotionID: promotionID, plan, actor: actor) }
         if promotion.status != .progressing {
-            promotion = try await ledger.transaction { tx in
-                try await tx.movePromotion(id: promotionID, to: .progressing, actor: actor)
+            if let reason = try await supersededBy(promotion) {
+                return try await supersede(promotion, reason: reason)
+            }
+            // A gate first: the promotion waits (and may still be superseded) until it opens.
+            let gated = steps.first { !$0.status.isFinished }?.kind == StepKind.gate.rawValue
+            if !gated || promotion.status == .pending {
+                promotion = try await ledger.transaction { tx in
+                    try await tx.movePromotion(id: promotionID, to: gated ? .waiting : .progressing, actor: actor)
+                }
             }
         }
         // A step failed before a runner died: the rollback it started may not have finished, so
@@ -59,8 +72,20 @@ public struct PromotionDriver: Sendable {
         }
         for planned in steps where !planned.status.isFinished {
             let outcome = try await run(step: planned, promotion: promotion, services: services)
-            if case .failed(let reason) = outcome {
+            switch outcome {
+            case .failed(let reason) where promotion.status == .waiting:
+                // A gate that fails (a rejection) moved no traffic: nothing to roll back.
+                return try await fail(promotion, reason: reason)
+            case .failed(let reason):
                 return try await rollBack(promotion, reason: reason)
+            case .superseded(let reason):
+                return try await supersede(promotion, reason: reason)
+            case .succeeded where promotion.status == .waiting:
+                promotion = try await ledger.transaction { tx in
+                    try await tx.movePromotion(id: promotionID, to: .progressing, actor: actor)
+                }
+            case .succeeded:
+                break
             }
         }
         try await ledger.transaction { tx in
@@ -73,6 +98,8 @@ public struct PromotionDriver: Sendable {
     enum StepEnd {
         case succeeded
         case failed(String)
+        /// A newer release waits for the environment (only while a gate holds the promotion).
+        case superseded(String)
     }
 
     /// Runs one step to its end: attempts, waits and retries, all recorded.
@@ -90,9 +117,13 @@ public struct PromotionDriver: Sendable {
             step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
         }
         report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
+        let isGate = kind == .gate
         while true {
             if let retryAfter = step.retryAfter, retryAfter > now() {
-                try await sleep(.milliseconds(Int64(retryAfter.timeIntervalSince(now()) * 1000)))
+                let wait = Duration.milliseconds(Int64(retryAfter.timeIntervalSince(now()) * 1000))
+                // A gate wakes up every `gatePoll` to see whether a newer release has come.
+                try await sleep(isGate ? min(wait, gatePoll) : wait)
+                if isGate, let reason = try await supersededBy(promotion) { return .superseded(reason) }
             }
             // Someone else may have finished the step meanwhile (`slipway promote` ends a pause).
             let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
@@ -100,6 +131,7 @@ public struct PromotionDriver: Sendable {
                 report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
                 return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
             }
+            if isGate, let retryAfter = step.retryAfter, retryAfter > now() { continue }
             let context = StepContext(
                 promotionID: promotion.id, stepID: step.id, pipeline: promotion.pipeline, environment: promotion.environment,
                 releaseID: promotion.releaseID, commitSHA: promotion.commitSHA, attempt: step.attempt,
@@ -165,6 +197,27 @@ public struct PromotionDriver: Sendable {
             _ = try await tx.movePromotion(id: promotion.id, to: status, actor: actor, reason: cause)
         }
         progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, cause)))
+        return status
+    }
+
+    /// Ends a promotion that a newer release took the place of, before it moved any traffic.
+    private func supersede(_ promotion: PromotionRecord, reason: String) async throws -> PromotionStatus {
+        try await finish(promotion, as: .superseded, reason: reason, skipNote: "not run: the promotion was superseded")
+    }
+
+    /// Ends a promotion whose gate failed (it moved no traffic).
+    private func fail(_ promotion: PromotionRecord, reason: String) async throws -> PromotionStatus {
+        try await finish(promotion, as: .failed, reason: reason, skipNote: "not run: the gate failed")
+    }
+
+    private func finish(_ promotion: PromotionRecord, as status: PromotionStatus, reason: String, skipNote: String) async throws -> PromotionStatus {
+        try await ledger.transaction { tx in
+            for step in try await tx.steps(promotionID: promotion.id) where !step.status.isFinished {
+                _ = try await tx.finishStep(id: step.id, status: .skipped, result: nil, note: skipNote, actor: actor)
+            }
+            _ = try await tx.movePromotion(id: promotion.id, to: status, actor: actor, reason: reason)
+        }
+        progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, reason)))
         return status
     }
 

@@ -5,8 +5,13 @@ import SlipwayGit
 import SlipwayLedger
 
 /// `slipway watch`: polls a branch and runs the pipeline for each new tip whose changes touch
-/// the pipeline's `source.paths`. A tip that arrives while a run is under way waits for the next
-/// poll; only the newest tip is run, so commits that were overtaken are never released.
+/// the pipeline's `source.paths`.
+///
+/// Runs go side by side: a new tip starts its run at once even while an older run waits (at an
+/// approval gate, say), and the environments' locks keep them in order; the newer release
+/// supersedes the older one at an environment the older one has not started in. Runs a killed
+/// runner left unfinished are resumed when the watcher starts. A tip that arrives between two
+/// polls with another after it is never run: only tips are.
 public struct BranchWatcher: Sendable {
     public var coordinator: RunCoordinator
     public var pipeline: String
@@ -21,44 +26,109 @@ public struct BranchWatcher: Sendable {
         self.refresh = refresh
     }
 
-    /// What one poll found.
+    /// What one poll found, or how a run it started ended.
     public enum Poll: Sendable, Equatable {
         /// The tip has already been run (or skipped before).
         case unchanged(commit: String)
         /// The tip's changes do not touch the pipeline's paths.
         case skipped(commit: String, changed: Int)
+        /// A run was started for the tip (``run(interval:report:)`` only; it ends with `ran`).
+        case started(commit: String)
+        /// A run a previous runner left unfinished is being resumed.
+        case resuming(commit: String, runID: Int64)
         /// The tip was run.
         case ran(commit: String, runID: Int64, status: RunStatus)
+        /// A run ended with an error (it stays unfinished in the ledger and is resumed later).
+        case runFailed(commit: String, error: String)
     }
 
-    /// Polls every `interval` until the task is cancelled (graceful shutdown).
-    public func run(interval: Duration, report: @Sendable (Poll) -> Void) async throws {
-        var skippedTip: String?
-        while !Task.isCancelled {
+    /// What a poll decided.
+    enum Decision: Sendable {
+        case report(Poll)
+        case run(commit: GitObjectID, repositoryPath: String)
+    }
+
+    /// Resumes the pipeline's unfinished runs, then polls every `interval` until the task is
+    /// cancelled (graceful shutdown, which also stops the runs under way; they are resumed by
+    /// the next `slipway watch` or `slipway run`).
+    public func run(interval: Duration, report: @escaping @Sendable (Poll) -> Void) async throws {
+        await withTaskGroup(of: Void.self) { group in
+            var started: Set<String> = []
             do {
-                let result = try await poll(skippedTip: skippedTip)
-                if case .skipped(let commit, _) = result { skippedTip = commit }
-                report(result)
-            } catch is CancellationError {
-                return
+                let path = try refresh()
+                let unfinished = try await coordinator.ledger.transaction { tx in try await tx.unfinishedRuns(pipeline: pipeline) }
+                for run in unfinished {
+                    started.insert(run.commitSHA)
+                    report(.resuming(commit: String(run.commitSHA.prefix(12)), runID: run.id))
+                    group.addTask { await execute(commit: run.commitSHA, repositoryPath: path, report: report) }
+                }
             } catch {
-                coordinator.logger.error("poll failed; trying again at the next interval", metadata: ["error": "\(error)"])
+                coordinator.logger.error("cannot look for unfinished runs", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            var skippedTip: String?
+            while !Task.isCancelled {
+                do {
+                    switch try await decide(skippedTip: skippedTip) {
+                    case .report(let poll):
+                        if case .skipped(let commit, _) = poll { skippedTip = commit }
+                        report(poll)
+                    case .run(let commit, let path):
+                        if started.insert(commit.sha).inserted {
+                            report(.started(commit: commit.short))
+                            group.addTask { await execute(commit: commit.sha, repositoryPath: path, report: report) }
+                        } else {
+                            report(.unchanged(commit: commit.short))
+                        }
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    coordinator.logger.error("poll failed; trying again at the next interval", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+            group.cancelAll()
         }
     }
 
-    /// One poll: the branch's tip, whether it needs a run, and the run.
+    /// Runs (or resumes) the pipeline at `commit` and reports how it ended.
+    private func execute(commit: String, repositoryPath: String, report: @Sendable (Poll) -> Void) async {
+        var coordinator = self.coordinator
+        coordinator.trigger = .poll
+        coordinator.repositoryPath = repositoryPath
+        do {
+            let outcome = try await coordinator.run(pipeline: pipeline, revision: commit, branch: branch)
+            report(.ran(commit: String(commit.prefix(12)), runID: outcome.run.id, status: outcome.run.status))
+        } catch {
+            if !Task.isCancelled { report(.runFailed(commit: String(commit.prefix(12)), error: "\(error)")) }
+        }
+    }
+
+    /// One poll, run to the end: the branch's tip, whether it needs a run, and the run.
     public func poll(skippedTip: String? = nil) async throws -> Poll {
+        switch try await decide(skippedTip: skippedTip) {
+        case .report(let poll):
+            return poll
+        case .run(let commit, let path):
+            var coordinator = self.coordinator
+            coordinator.trigger = .poll
+            coordinator.repositoryPath = path
+            let outcome = try await coordinator.run(pipeline: pipeline, revision: commit.sha, branch: branch)
+            return .ran(commit: commit.short, runID: outcome.run.id, status: outcome.run.status)
+        }
+    }
+
+    /// The branch's tip, and whether it needs a run.
+    func decide(skippedTip: String?) async throws -> Decision {
         let path = try refresh()
         let ledger = coordinator.ledger
         let (tip, parent) = try GitRepository.withRepository(at: path) { repository in
             let id = try repository.resolve("refs/heads/\(branch)")
             return (id, try repository.commit(id).parentIDs.first)
         }
-        if tip.sha == skippedTip { return .unchanged(commit: tip.short) }
+        if tip.sha == skippedTip { return .report(.unchanged(commit: tip.short)) }
         if try await ledger.transaction({ tx in try await tx.run(pipeline: pipeline, commitSHA: tip.sha) }) != nil {
-            return .unchanged(commit: tip.short)
+            return .report(.unchanged(commit: tip.short))
         }
         let previous = try await ledger.transaction { tx in try await tx.latestRun(pipeline: pipeline) }
         let (changed, patterns) = try GitRepository.withRepository(at: path) { repository -> ([String], [String]) in
@@ -76,11 +146,7 @@ public struct BranchWatcher: Sendable {
             return (try repository.changedPaths(from: base, to: tip), patterns)
         }
         let relevant = patterns.isEmpty || changed.contains { path in patterns.contains { PathGlob.matches(pattern: $0, path: path) } }
-        guard relevant else { return .skipped(commit: tip.short, changed: changed.count) }
-        var coordinator = self.coordinator
-        coordinator.trigger = .poll
-        coordinator.repositoryPath = path
-        let outcome = try await coordinator.run(pipeline: pipeline, revision: tip.sha, branch: branch)
-        return .ran(commit: tip.short, runID: outcome.run.id, status: outcome.run.status)
+        guard relevant else { return .report(.skipped(commit: tip.short, changed: changed.count)) }
+        return .run(commit: tip, repositoryPath: path)
     }
 }

@@ -108,8 +108,10 @@ public struct RunCoordinator: Sendable {
                 promotions.append(promotion)
                 guard promotion.status == .succeeded else {
                     let failure = "\(stage.environment): \(promotion.status.rawValue)" + (promotion.reason.map { ": \($0)" } ?? "")
+                    // A superseded run did nothing wrong: a newer one carries its changes on.
+                    let status: RunStatus = promotion.status == .superseded ? .cancelled : .failed
                     let finished = try await ledger.transaction { tx in
-                        try await tx.moveRun(id: run.id, to: .failed, failure: failure, actor: actor)
+                        try await tx.moveRun(id: run.id, to: status, failure: failure, actor: actor)
                     }
                     return Outcome(run: finished, promotions: promotions)
                 }
@@ -145,6 +147,15 @@ public struct RunCoordinator: Sendable {
             throw RunError("the build of \(pipeline.name) produced no artifact to run; declare one with `produces: { binary: PATH }`")
         }
         let releaseID = "\(pipeline.name)-\(String(run.commitSHA.prefix(12)))"
+        // Recorded before waiting for the environment, so an older release waiting at the
+        // environment's gate sees this one coming and stands aside (it is superseded).
+        try await ledger.transaction { tx in
+            if try await tx.promotion(runID: run.id, environment: environment.name) == nil {
+                _ = try await tx.createPromotion(
+                    run: run, environment: environment.name, releaseID: releaseID, strategy: stage.strategy.name, actor: actor
+                )
+            }
+        }
         // One runner at a time promotes to an environment, whichever process it is in.
         let announced = OnceFlag()
         return try await ledger.withLock("environment:\(environment.name)", waiting: {
@@ -161,18 +172,10 @@ public struct RunCoordinator: Sendable {
         stage: StageSpec, pipeline: PipelineSpec, environment: EnvironmentSpec, port: Int, model: String,
         binary: ArtifactRecord, releaseID: String, run: RunRecord
     ) async throws -> PromotionRecord {
-        let existing = try await ledger.transaction { tx in try await tx.promotion(runID: run.id, environment: environment.name) }
-        if let existing, existing.status.isFinished { return existing }
-        let promotion: PromotionRecord
-        if let existing {
-            promotion = existing
-        } else {
-            promotion = try await ledger.transaction { tx in
-                try await tx.createPromotion(
-                    run: run, environment: environment.name, releaseID: releaseID, strategy: stage.strategy.name, actor: actor
-                )
-            }
-        }
+        guard let promotion = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) })
+        else { throw RunError("the promotion of run \(run.id) to \(environment.name) vanished from the ledger") }
+        if promotion.status.isFinished { return promotion }
+        let resumed = promotion.status == .progressing
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
         let target = LocalReleaseTarget(environment: local)
         let executable = try ReleaseStore(directory: local.directory).keep(
@@ -180,7 +183,7 @@ public struct RunCoordinator: Sendable {
         ).executable
         let keys = try PromotionKey.create(keysFile: local.directory + "/keys.json", promotionID: promotion.id)
         defer { keys.revoke() }
-        if existing != nil, await target.candidateURL() != nil {
+        if resumed, await target.candidateURL() != nil {
             // A resumed promotion's slot reads the keys file every 2 s; let it see the new key.
             try await Task.sleep(for: .milliseconds(2500))
         }
@@ -193,10 +196,11 @@ public struct RunCoordinator: Sendable {
             smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
             readFile: { [self] path in try readFile(path, at: run.commitSHA) }
         )
-        let driver = PromotionDriver(
+        var driver = PromotionDriver(
             ledger: ledger, registry: .standard, target: target, actor: actor, logger: logger,
             progress: { progress(.promotion($0)) }
         )
+        driver.supersededBy = { [self] waiting in try await newerRelease(than: waiting) }
         _ = try await driver.drive(
             promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
         )
@@ -208,6 +212,26 @@ public struct RunCoordinator: Sendable {
 }
 
 extension RunCoordinator {
+    /// Why `promotion` (not yet moving traffic) is superseded: a promotion of a newer commit of
+    /// the same pipeline — one that has this commit in its history — waits for the same
+    /// environment. Nil when there is none. A run for an older commit never supersedes a newer one.
+    func newerRelease(than promotion: PromotionRecord) async throws -> String? {
+        let newer = try await ledger.transaction { tx in
+            try await tx.newerWaitingPromotions(pipeline: promotion.pipeline, environment: promotion.environment, afterRun: promotion.runID)
+        }
+        guard !newer.isEmpty else { return nil }
+        return try GitRepository.withRepository(at: repositoryPath) { repository in
+            guard let mine = GitObjectID(sha: promotion.commitSHA) else { return nil }
+            for candidate in newer {
+                guard let theirs = GitObjectID(sha: candidate.commitSHA), theirs != mine,
+                      (try? repository.isAncestor(mine, of: theirs)) == true
+                else { continue }
+                return "superseded by \(candidate.releaseID) (run \(candidate.runID), promotion \(candidate.id)), a newer commit waiting for \(promotion.environment)"
+            }
+            return nil
+        }
+    }
+
     /// The text of `path` at `commit` in the repository, or nil when the commit has no such file.
     func readFile(_ path: String, at commit: String) throws -> String? {
         try GitRepository.withRepository(at: repositoryPath) { repository in

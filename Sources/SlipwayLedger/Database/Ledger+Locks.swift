@@ -14,9 +14,25 @@ extension Ledger {
         _ name: String, poll: Duration = .seconds(1), waiting: @Sendable () async -> Void = {},
         _ body: () async throws -> Result
     ) async throws -> Result {
+        // `wait: true` only returns nil when it never got the lock, which it keeps trying for.
+        guard let result = try await holdingLock(name, wait: true, poll: poll, waiting: waiting, body) else {
+            throw LedgerError(.conflict, "the lock \(name) was not acquired")
+        }
+        return result
+    }
+
+    /// Runs `body` holding the lock `name` when no other process holds it; returns nil at once,
+    /// without running `body`, when one does (periodic work that can skip a round).
+    public func withLockIfFree<Result: Sendable>(_ name: String, _ body: () async throws -> Result) async throws -> Result? {
+        try await holdingLock(name, wait: false, poll: .zero, waiting: {}, body)
+    }
+
+    private func holdingLock<Result: Sendable>(
+        _ name: String, wait: Bool, poll: Duration, waiting: @Sendable () async -> Void, _ body: () async throws -> Result
+    ) async throws -> Result? {
         let key = Self.lockKey(name)
         do {
-            return try await client.withConnection { connection in
+            return try await client.withConnection { connection -> Result? in
                 while true {
                     var acquired = false
                     for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
@@ -24,6 +40,7 @@ extension Ledger {
                         acquired = value
                     }
                     if acquired { break }
+                    if !wait { return nil }
                     await waiting()
                     try await Task.sleep(for: poll)
                 }

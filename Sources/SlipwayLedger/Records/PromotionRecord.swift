@@ -126,6 +126,21 @@ extension LedgerTransaction {
 }
 
 extension LedgerTransaction {
+    /// Promotions of `pipeline` to `environment` by runs newer than `runID` that have not started
+    /// moving traffic (pending or waiting at their gate), newest first: the candidates to
+    /// supersede the promotion of `runID`.
+    public func newerWaitingPromotions(pipeline: String, environment: String, afterRun runID: Int64) async throws -> [PromotionRecord] {
+        var records: [PromotionRecord] = []
+        let rows = try await query("""
+            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p
+            WHERE p.pipeline = \(pipeline) AND p.environment = \(environment) AND p.run_id > \(runID)
+              AND p.status IN ('pending', 'waiting')
+            ORDER BY p.run_id DESC
+            """)
+        for try await row in rows { records.append(try PromotionRecord(row: row)) }
+        return records
+    }
+
     /// Promotions to `environment` that succeeded, newest first.
     public func succeededPromotions(environment: String, limit: Int = 50) async throws -> [PromotionRecord] {
         var records: [PromotionRecord] = []

@@ -120,6 +120,17 @@ extension LedgerTransaction {
 }
 
 extension LedgerTransaction {
+    /// The pipeline's runs that have not finished (pending or running), oldest first.
+    public func unfinishedRuns(pipeline: String) async throws -> [RunRecord] {
+        var records: [RunRecord] = []
+        let rows = try await query("""
+            SELECT \(unescaped: RunRecord.columns) FROM runs
+            WHERE pipeline = \(pipeline) AND status IN ('pending', 'running') ORDER BY id
+            """)
+        for try await row in rows { records.append(try RunRecord(row: row)) }
+        return records
+    }
+
     /// The pipeline's most recent run, if any.
     public func latestRun(pipeline: String) async throws -> RunRecord? {
         let rows = try await query("""
