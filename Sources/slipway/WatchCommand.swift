@@ -13,6 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
             fetched on every poll. Each new tip starts its run at once, beside runs still under way (one waiting \
             for approval, say); environments take one promotion at a time, and a newer release supersedes an older \
             one waiting at an environment's gate. Runs left unfinished by a runner that died are resumed at start. \
+            Environments whose spec has `drift:` are checked every drift.interval: HAProxy down, a slot's process \
+            dead or a weight changed by hand is recorded (an environment.drift event) and, with selfHeal, repaired. \
             SIGTERM or SIGINT stops polling and the runs under way, each after its current step; the next `slipway \
             watch` or `slipway run` resumes them.
             """
@@ -65,7 +67,20 @@ struct WatchCommand: AsyncParsableCommand {
                 let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
                     try source.repositoryPath()
                 }
+                let monitor = EnvironmentDriftMonitor(
+                    ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: global.makeLogger()
+                )
+                for (environment, _, settings) in EnvironmentDriftMonitor.watched(specs.environments) {
+                    printer.line("checking \(environment.name) for drift every \(SpecDuration.format(settings.interval))"
+                        + (settings.selfHeal ? " (self-heal)" : " (report only)"))
+                }
                 try await withSignalCancellation {
+                    async let drift: Void = monitor.run(specs.environments) { environment, report in
+                        let found = report.found.map(\.description).joined(separator: "; ")
+                        let done = report.repaired.isEmpty ? "" : " — " + report.repaired.joined(separator: "; ")
+                        let failed = report.failures.isEmpty ? "" : " — not repaired: " + report.failures.joined(separator: "; ")
+                        printer.line("\(environment): drift: \(found)\(done)\(failed)")
+                    }
                     try await watcher.run(interval: pollEvery) { poll in
                         switch poll {
                         case .unchanged: break
@@ -81,6 +96,7 @@ struct WatchCommand: AsyncParsableCommand {
                             printer.line("\(commit): the run stopped: \(error)")
                         }
                     }
+                    await drift
                 }
             }
             print("stopped watching")

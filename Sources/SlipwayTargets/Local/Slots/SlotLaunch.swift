@@ -1,6 +1,6 @@
 /// How to start ModelServe for one release in a slot: the executable (kept under the release's
 /// directory) and its arguments, to which the slot adds `--port 0`.
-public struct SlotLaunch: Sendable, Equatable {
+public struct SlotLaunch: Sendable, Equatable, Codable {
     public var releaseID: String
     public var executable: String
     public var arguments: [String]

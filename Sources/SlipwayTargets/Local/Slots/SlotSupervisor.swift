@@ -33,9 +33,15 @@ public struct SlotSupervisor: Sendable {
 
     /// Starts `launch` in the `colour` slot (stopping whatever ran there) and waits until it is ready.
     public func start(_ launch: SlotLaunch, in colour: SlotColour, readyTimeout: Duration = .seconds(20)) async throws -> SlotRecord {
+        let replacing = recorded(colour) != nil
         await stop(colour)
         try FileManager.default.createDirectory(atPath: directory + "/slots", withIntermediateDirectories: true)
         let logPath = "\(directory)/slots/\(colour.rawValue).log"
+        // A crashed slot's log says why it died: keep the last one beside the new.
+        if replacing, FileManager.default.fileExists(atPath: logPath) {
+            try? FileManager.default.removeItem(atPath: logPath + ".previous")
+            try? FileManager.default.moveItem(atPath: logPath, toPath: logPath + ".previous")
+        }
         try? FileManager.default.removeItem(atPath: logPath)
         let pid = try DetachedProcess.spawn(
             executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
@@ -48,7 +54,8 @@ public struct SlotSupervisor: Sendable {
             if port == nil { port = Self.announcedPort(in: output) }
             if let port, await Self.answers(port: port, path: "/ready") {
                 let record = SlotRecord(
-                    colour: colour, releaseID: launch.releaseID, pid: pid, port: port, startedAt: Date(), logPath: logPath
+                    colour: colour, releaseID: launch.releaseID, pid: pid, port: port, startedAt: Date(), logPath: logPath,
+                    launch: launch
                 )
                 try Self.encoder.encode(record).write(to: URL(fileURLWithPath: recordPath(colour)), options: .atomic)
                 return record
