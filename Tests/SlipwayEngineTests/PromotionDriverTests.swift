@@ -39,6 +39,7 @@ struct PromotionDriverTests {
               failureLimit: 0
               metrics:
                 - { name: error-rate, query: "modelserve_error_ratio", max: 0.05 }
+                - { name: proxy-error-rate, query: "haproxy_server_error_ratio", max: 0.05 }
           stages:
             - environment: dev
               strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 30s } }
@@ -200,6 +201,17 @@ struct PromotionDriverTests {
         }
     }
 
+    /// The first sample's `proxy-error-rate` measurement in an analysis step's evidence.
+    static func proxyErrorRatio(in step: StepRecord) -> Double? {
+        guard case .array(let samples)? = step.result?["samples"], case .object(let sample)? = samples.first,
+              case .array(let measurements)? = sample["measurements"]
+        else { return nil }
+        for case .object(let measurement) in measurements where measurement["metric"] == .string("proxy-error-rate") {
+            if case .number(let value)? = measurement["value"] { return value }
+        }
+        return nil
+    }
+
     @Test("canary: weight, analysis, pause and promotion; a canary whose model fails is caught by the analysis and rolled back")
     func canaryPromotionAndAbort() async throws {
         try await Self.withWorld { world in
@@ -224,6 +236,11 @@ struct PromotionDriverTests {
 
             let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: record.id) }
             #expect(steps.map(\.status) == [.succeeded, .succeeded, .failed, .skipped, .skipped, .skipped, .skipped, .skipped])
+            // HAProxy's exporter saw the canary's server answer 5xx; it saw r2's answer none.
+            #expect(Self.proxyErrorRatio(in: steps[2]).map { $0 > 0.5 } == true, "\(String(describing: steps[2].result))")
+            let healthy = try await world.ledger.transaction { tx in try await tx.steps(promotionID: secondRecord.id) }
+            let healthyAnalysis = try #require(healthy.first { $0.kind == "analysis" })
+            #expect(Self.proxyErrorRatio(in: healthyAnalysis) == 0, "\(String(describing: healthyAnalysis.result))")
             let events = try await world.ledger.events(subject: "promotion/\(record.id)").map(\.kind)
             #expect(events.last == "promotion.status")
             let restored = try #require(events.firstIndex(of: "promotion.traffic_restored"), "no traffic_restored event: \(events)")

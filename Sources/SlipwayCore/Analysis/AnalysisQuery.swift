@@ -8,10 +8,34 @@ import Foundation
 /// - `modelserve_request_duration_p50_seconds` (also `p90`, `p95`, `p99`): the quantile of the
 ///   Δ request-duration histogram, interpolated inside its bucket as `histogram_quantile` does.
 /// - `modelserve_request_rate`: Δ answers / seconds between the scrapes.
+///
+/// And over two scrapes of the environment's HAProxy (its Prometheus exporter), for the
+/// release's server only — what users saw through the proxy, refused connections included:
+/// - `haproxy_server_error_ratio`: Δ 5xx responses / Δ all responses of the server
+///   (`haproxy_server_http_responses_total`), plus its connection errors on both sides.
+/// - `haproxy_server_response_time_average_seconds`: HAProxy's own average response time of
+///   the server over its last 1024 requests, as the window's closing scrape reads it.
 public enum AnalysisQuery: Sendable, Hashable {
     case errorRatio
     case requestDurationQuantile(percentile: Int)
     case requestRate
+    case proxyErrorRatio
+    case proxyResponseTime
+
+    /// Where a query's numbers come from.
+    public enum Source: Sendable, Hashable {
+        /// The release's own `/metrics` (ModelServe).
+        case release
+        /// The environment's proxy (HAProxy's Prometheus exporter).
+        case proxy
+    }
+
+    public var source: Source {
+        switch self {
+        case .errorRatio, .requestDurationQuantile, .requestRate: return .release
+        case .proxyErrorRatio, .proxyResponseTime: return .proxy
+        }
+    }
 
     /// The `route` label values that count as traffic.
     public static let trafficRoutes: Set<String> = ["generate", "chat", "embeddings"]
@@ -21,6 +45,7 @@ public enum AnalysisQuery: Sendable, Hashable {
     public static let known: [String] =
         ["modelserve_error_ratio", "modelserve_request_rate"]
             + percentiles.map { "modelserve_request_duration_p\($0)_seconds" }
+            + ["haproxy_server_error_ratio", "haproxy_server_response_time_average_seconds"]
 
     static let requestsCounter = "modelserve_requests_total"
     static let durationBuckets = "modelserve_request_duration_seconds_bucket"
@@ -31,6 +56,8 @@ public enum AnalysisQuery: Sendable, Hashable {
         switch name {
         case "modelserve_error_ratio": self = .errorRatio
         case "modelserve_request_rate": self = .requestRate
+        case "haproxy_server_error_ratio": self = .proxyErrorRatio
+        case "haproxy_server_response_time_average_seconds": self = .proxyResponseTime
         default:
             for percentile in Self.percentiles where name == "modelserve_request_duration_p\(percentile)_seconds" {
                 self = .requestDurationQuantile(percentile: percentile)
@@ -46,18 +73,47 @@ public enum AnalysisQuery: Sendable, Hashable {
         case .errorRatio: return "modelserve_error_ratio"
         case .requestRate: return "modelserve_request_rate"
         case .requestDurationQuantile(let percentile): return "modelserve_request_duration_p\(percentile)_seconds"
+        case .proxyErrorRatio: return "haproxy_server_error_ratio"
+        case .proxyResponseTime: return "haproxy_server_response_time_average_seconds"
         }
+    }
+
+    /// The value over `window` for `release` (a query of the release's own metrics).
+    public func evaluate(over window: MetricsWindow, release: String) -> Double? {
+        evaluate(over: window, subject: AnalysisSubject(release: release))
     }
 
     /// The value over `window` for `release`, or nil ("no data") when no request was answered in
     /// the window: a ratio or a latency of no requests is unknown, not 0. The request rate is 0
     /// when the release's counters exist but did not move, and nil only when the release has no
     /// request counters at all (e.g. a mistyped release id).
-    public func evaluate(over window: MetricsWindow, release: String) -> Double? {
+    ///
+    /// A proxy query reads `window` as scrapes of the proxy and needs the subject's proxy and
+    /// server; without them it has no data. HAProxy's response time is 0 for a server that has
+    /// answered nothing yet, which is no data too.
+    public func evaluate(over window: MetricsWindow, subject: AnalysisSubject) -> Double? {
+        let release = subject.release
         let traffic: ([String: String]) -> Bool = { labels in
             labels["release"] == release && labels["route"].map(Self.trafficRoutes.contains) == true
         }
+        let server: ([String: String]) -> Bool = { labels in
+            subject.proxy != nil && labels["proxy"] == subject.proxy && labels["server"] == subject.server
+        }
         switch self {
+        case .proxyErrorRatio:
+            let responses = window.increases(of: "haproxy_server_http_responses_total", matching: server)
+            let failed = window.increases(of: "haproxy_server_connection_errors_total", matching: server)
+                .reduce(0) { $0 + $1.increase }
+            let total = responses.reduce(0) { $0 + $1.increase } + failed
+            guard total > 0 else { return nil }
+            let errors = responses.filter { $0.labels["code"] == "5xx" }.reduce(0) { $0 + $1.increase } + failed
+            return errors / total
+        case .proxyResponseTime:
+            let answered = window.increases(of: "haproxy_server_http_responses_total", matching: server).reduce(0) { $0 + $1.increase }
+            guard answered > 0,
+                  let value = window.after.first(where: { $0.name == "haproxy_server_response_time_average_seconds" && server($0.labels) })?.value
+            else { return nil }
+            return value
         case .errorRatio:
             let increases = window.increases(of: Self.requestsCounter, matching: traffic)
             let total = increases.reduce(0) { $0 + $1.increase }

@@ -28,8 +28,21 @@ public struct AnalysisSample: Sendable, Equatable, Codable {
         _ metrics: [AnalysisMetric], queries: [AnalysisQuery], over window: MetricsWindow, release: String,
         index: Int, takenAt: Date
     ) -> AnalysisSample {
+        measure(metrics, queries: queries, over: window, proxyWindow: nil, subject: AnalysisSubject(release: release), index: index, takenAt: takenAt)
+    }
+
+    /// Measures every metric of `metrics` for `subject`: release queries over `window`, proxy
+    /// queries over `proxyWindow` (no data without one).
+    public static func measure(
+        _ metrics: [AnalysisMetric], queries: [AnalysisQuery], over window: MetricsWindow, proxyWindow: MetricsWindow?,
+        subject: AnalysisSubject, index: Int, takenAt: Date
+    ) -> AnalysisSample {
         let measurements = zip(metrics, queries).map { metric, query in
-            let value = query.evaluate(over: window, release: release)
+            let value: Double?
+            switch query.source {
+            case .release: value = query.evaluate(over: window, subject: subject)
+            case .proxy: value = proxyWindow.flatMap { query.evaluate(over: $0, subject: subject) }
+            }
             return AnalysisMeasurement(
                 metric: metric.name, query: metric.query, value: value, min: metric.min, max: metric.max,
                 verdict: AnalysisVerdict.judge(metric, value: value)

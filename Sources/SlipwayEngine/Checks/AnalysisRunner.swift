@@ -40,8 +40,11 @@ public struct AnalysisRunner: Sendable {
     ///
     /// - Throws: ``AnalysisRunnerError`` when the template is unusable (an unknown query, no
     ///   samples) or a scrape fails; `CancellationError` when cancelled while waiting.
+    ///
+    /// `proxy` is where the environment's proxy publishes its metrics and which of its servers
+    /// is the release's: the `haproxy_*` queries read it, scraped beside the release.
     public func run(
-        _ template: AnalysisTemplate, metricsURL: String, release: String,
+        _ template: AnalysisTemplate, metricsURL: String, release: String, proxy: ProxyMetrics? = nil,
         onSample: @Sendable (AnalysisSample) async -> Void = { _ in }
     ) async throws -> AnalysisResult {
         guard template.samples >= 1 else {
@@ -55,26 +58,37 @@ public struct AnalysisRunner: Sendable {
         } catch {
             throw AnalysisRunnerError(message: "analysis \(template.name) (\(template.location)): \(error)")
         }
+        let readsProxy = queries.contains { $0.source == .proxy }
+        if readsProxy && proxy == nil {
+            throw AnalysisRunnerError(
+                message: "analysis \(template.name) (\(template.location)) reads HAProxy's metrics (haproxy_*), which this environment does not publish"
+            )
+        }
+        let subject = AnalysisSubject(release: release, proxy: proxy?.backend, server: proxy?.server)
+        let proxyURL = readsProxy ? proxy?.url : nil
         let startedAt = now()
         var previous = try await scrape(metricsURL)
+        var previousProxy = try await proxyURL.asyncMap { try await scrape($0) }
         var previousAt = now()
         var samples: [AnalysisSample] = []
         var verdict: AnalysisVerdict?
         while verdict == nil {
             try await sleep(template.interval)
             let current = try await scrape(metricsURL)
+            let currentProxy = try await proxyURL.asyncMap { try await scrape($0) }
             let currentAt = now()
-            let window = MetricsWindow(
-                before: previous, after: current, seconds: currentAt.timeIntervalSince(previousAt)
-            )
+            let seconds = currentAt.timeIntervalSince(previousAt)
+            let window = MetricsWindow(before: previous, after: current, seconds: seconds)
+            let proxyWindow = both(previousProxy, currentProxy).map { MetricsWindow(before: $0, after: $1, seconds: seconds) }
             let sample = AnalysisSample.measure(
-                template.metrics, queries: queries, over: window, release: release, index: samples.count + 1,
-                takenAt: currentAt
+                template.metrics, queries: queries, over: window, proxyWindow: proxyWindow, subject: subject,
+                index: samples.count + 1, takenAt: currentAt
             )
             samples.append(sample)
             await onSample(sample)
             verdict = AnalysisVerdict.judge(template, samples: samples.map(\.verdict))
             previous = current
+            previousProxy = currentProxy
             previousAt = currentAt
         }
         return AnalysisResult(
@@ -112,4 +126,33 @@ public struct AnalysisRunner: Sendable {
             throw AnalysisRunnerError(message: "\(metricsURL) is not Prometheus text: \(error)")
         }
     }
+}
+
+/// Where an environment's proxy publishes its Prometheus metrics, and the release's server in it.
+public struct ProxyMetrics: Sendable, Equatable {
+    /// `http://127.0.0.1:19080/metrics`
+    public var url: String
+    /// The backend the release's server is in (the `proxy` label).
+    public var backend: String
+    /// The release's server (the `server` label).
+    public var server: String
+
+    public init(url: String, backend: String, server: String) {
+        self.url = url
+        self.backend = backend
+        self.server = server
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+/// Pairs two optionals: both values, or nil.
+func both<A, B>(_ first: A?, _ second: B?) -> (A, B)? {
+    guard let first, let second else { return nil }
+    return (first, second)
 }

@@ -18,7 +18,10 @@ struct AnalysisStep: PromotionStepRunner {
         }
         let runner = AnalysisRunner(httpClient: context.services.httpClient, sleep: context.services.sleep, now: context.now)
         do {
-            let result = try await runner.run(template, metricsURL: url + "/metrics", release: context.releaseID)
+            let result = try await runner.run(
+                template, metricsURL: url + "/metrics", release: context.releaseID,
+                proxy: await context.target.proxyMetrics(for: context.releaseID)
+            )
             let evidence = Evidence.from(result)
             guard result.passed else {
                 return .failedTerminal(

@@ -156,6 +156,16 @@ public actor LocalReleaseTarget: ReleaseTarget {
         return ReleaseComparison(release: nil, baseline: url(current.stable))
     }
 
+    public func proxyMetrics(for release: String) async -> ProxyMetrics? {
+        let current = placements()
+        guard let placement = [current.candidate, current.stable, current.previous].compactMap({ $0 }).first(where: { $0.releaseID == release })
+        else { return nil }
+        let configuration = environment.haproxy.configuration
+        return ProxyMetrics(
+            url: "http://127.0.0.1:\(configuration.statsPort)/metrics", backend: configuration.backend, server: placement.colour.rawValue
+        )
+    }
+
     public func state() async -> TargetState {
         let current = placements()
         let weights = environment.desiredWeights()

@@ -26,6 +26,8 @@ public protocol ReleaseTarget: Sendable {
     /// The direct URLs of `release` and of the release it replaces (the stable one while
     /// `release` is a candidate, the previous one once it is stable), each nil when not running.
     func comparison(for release: String) async -> ReleaseComparison
+    /// Where the environment's proxy publishes metrics for `release`'s server, if it does.
+    func proxyMetrics(for release: String) async -> ProxyMetrics?
     /// What runs now, for `slipway status`.
     func state() async -> TargetState
 }
