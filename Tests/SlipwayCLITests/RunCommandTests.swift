@@ -191,6 +191,21 @@ struct RunCommandTests {
                 let waiting = try await Self.waitForLog(firstLog, toContain: "waiting for approval", while: first)
                 #expect(waiting.contains("waiting for approval"), "\(waiting)")
                 let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                // A release waiting for approval does not hold the environment: a rollback there
+                // is answered at once (staging has nothing live yet), not queued behind the gate.
+                let rollbackLog = state.path("rollback.log")
+                let rollback = try DetachedProcess.spawn(
+                    executable: slipway, arguments: ["rollback", "--env", "staging", "--reason", "test"] + common, logPath: rollbackLog
+                )
+                let answeredBy = ContinuousClock.now + .seconds(20)
+                while DetachedProcess.isAlive(rollback) && ContinuousClock.now < answeredBy {
+                    DetachedProcess.reap(rollback)
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(!DetachedProcess.isAlive(rollback), "slipway rollback waited behind a gate")
+                if DetachedProcess.isAlive(rollback) { kill(rollback, SIGKILL) }
+                let rollbackOutput = (try? String(contentsOfFile: rollbackLog, encoding: .utf8)) ?? ""
+                #expect(rollbackOutput.contains("staging has no live release to roll back"), "\(rollbackOutput)")
 
                 // A newer commit goes through dev and reaches staging: the first stands aside.
                 try repository.write("README.md", "a newer release\n")

@@ -43,8 +43,15 @@ public struct PromotionDriver: Sendable {
     }
 
     /// Plans (once) and runs the promotion's steps; returns how it ended.
+    ///
+    /// With `stoppingAfterGate`, only a leading gate is run (the part of a promotion that waits,
+    /// and that a runner does without holding the environment): it returns `waiting` once the
+    /// gate has opened — or at once, when there is no gate left to pass — and a finished status
+    /// when the promotion was superseded or its gate failed.
     @discardableResult
-    public func drive(promotionID: Int64, plan: [PlannedStep], services: StepServices) async throws -> PromotionStatus {
+    public func drive(
+        promotionID: Int64, plan: [PlannedStep], services: StepServices, stoppingAfterGate: Bool = false
+    ) async throws -> PromotionStatus {
         var promotion = try await ledger.transaction { tx -> PromotionRecord in
             guard let promotion = try await tx.promotion(id: promotionID) else {
                 throw LedgerError(.notFound, "there is no promotion \(promotionID)")
@@ -52,6 +59,7 @@ public struct PromotionDriver: Sendable {
             return promotion
         }
         if promotion.status.isFinished { return promotion.status }
+        if stoppingAfterGate && promotion.status == .progressing { return promotion.status }
         let steps = try await ledger.transaction { tx in try await tx.planSteps(promotionID: promotionID, plan, actor: actor) }
         if promotion.status != .progressing {
             if let reason = try await supersededBy(promotion) {
@@ -59,6 +67,7 @@ public struct PromotionDriver: Sendable {
             }
             // A gate first: the promotion waits (and may still be superseded) until it opens.
             let gated = steps.first { !$0.status.isFinished }?.kind == StepKind.gate.rawValue
+            if stoppingAfterGate && !gated { return promotion.status }
             if !gated || promotion.status == .pending {
                 promotion = try await ledger.transaction { tx in
                     try await tx.movePromotion(id: promotionID, to: gated ? .waiting : .progressing, actor: actor)
@@ -81,6 +90,7 @@ public struct PromotionDriver: Sendable {
             case .superseded(let reason):
                 return try await supersede(promotion, reason: reason)
             case .succeeded where promotion.status == .waiting:
+                if stoppingAfterGate { return .waiting }
                 promotion = try await ledger.transaction { tx in
                     try await tx.movePromotion(id: promotionID, to: .progressing, actor: actor)
                 }

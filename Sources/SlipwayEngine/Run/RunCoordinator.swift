@@ -156,7 +156,26 @@ public struct RunCoordinator: Sendable {
                 )
             }
         }
-        // One runner at a time promotes to an environment, whichever process it is in.
+        // The gate waits (soak, approval) without holding the environment, so a release waiting
+        // for approval holds up neither `slipway rollback` nor the drift monitor there.
+        let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
+        let plan = PromotionPlanner.steps(for: stage, in: pipeline)
+        if let waiting = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) }),
+           !waiting.status.isFinished, waiting.status != .progressing {
+            let services = StepServices(
+                pipeline: pipeline,
+                launch: ReleaseLaunch(
+                    releaseID: releaseID, commitSHA: run.commitSHA, executable: binary.location, model: model,
+                    ollamaEndpoints: environment.ollamaEndpoints, keysFile: local.directory + "/keys.json"
+                )
+            )
+            let status = try await driver(for: LocalReleaseTarget(environment: local))
+                .drive(promotionID: waiting.id, plan: plan, services: services, stoppingAfterGate: true)
+            if status.isFinished {
+                return try await ledger.transaction { tx in try await tx.promotion(id: waiting.id) } ?? waiting
+            }
+        }
+        // One runner at a time moves traffic in an environment, whichever process it is in.
         let announced = OnceFlag()
         return try await ledger.withLock("environment:\(environment.name)", waiting: {
             if announced.claim() { progress(.waitingForEnvironment(environment: environment.name)) }
@@ -196,12 +215,7 @@ public struct RunCoordinator: Sendable {
             smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
             readFile: { [self] path in try readFile(path, at: run.commitSHA) }
         )
-        var driver = PromotionDriver(
-            ledger: ledger, registry: .standard, target: target, actor: actor, logger: logger,
-            progress: { progress(.promotion($0)) }
-        )
-        driver.supersededBy = { [self] waiting in try await newerRelease(than: waiting) }
-        _ = try await driver.drive(
+        _ = try await driver(for: target).drive(
             promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
         )
         guard let finished = try await ledger.transaction({ tx in try await tx.promotion(id: promotion.id) }) else {
@@ -212,6 +226,16 @@ public struct RunCoordinator: Sendable {
 }
 
 extension RunCoordinator {
+    /// The driver of this run's promotions on `target`.
+    func driver(for target: LocalReleaseTarget) -> PromotionDriver {
+        var driver = PromotionDriver(
+            ledger: ledger, registry: .standard, target: target, actor: actor, logger: logger,
+            progress: { [progress] in progress(.promotion($0)) }
+        )
+        driver.supersededBy = { [self] waiting in try await newerRelease(than: waiting) }
+        return driver
+    }
+
     /// Why `promotion` (not yet moving traffic) is superseded: a promotion of a newer commit of
     /// the same pipeline — one that has this commit in its history — waits for the same
     /// environment. Nil when there is none. A run for an older commit never supersedes a newer one.
