@@ -5,7 +5,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 haproxy
 
-.PHONY: demo test build deps clean-state
+.PHONY: demo demo-down test build deps clean-state
 
 deps:
 	@missing=""; \
@@ -18,12 +18,17 @@ deps:
 
 build: deps
 	$(SWIFT) build --product slipway
+	$(SWIFT) build --product ollama-sim
+	$(SWIFT) build --product model-serve
 
 test: deps
 	scripts/with-test-postgres.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
 
 demo: build
 	scripts/demo.sh
+
+demo-down:
+	scripts/demo.sh down
 
 clean-state:
 	-.build/debug/slipway db stop
