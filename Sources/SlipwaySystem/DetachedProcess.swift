@@ -15,6 +15,12 @@ public enum DetachedProcess {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw SystemError("\(executable) is not an executable file")
         }
+        let logDirectory = (logPath as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard logDirectory.isEmpty || (FileManager.default.fileExists(atPath: logDirectory, isDirectory: &isDirectory) && isDirectory.boolValue)
+        else {
+            throw SystemError("cannot start \(executable): the folder of its log \(logPath) does not exist")
+        }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
 

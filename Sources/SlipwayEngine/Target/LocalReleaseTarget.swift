@@ -117,6 +117,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
                 "\(release) is already the stable release of \(environment.name) and the previous release is no longer running; roll back with `slipway rollback --env \(environment.name) --to RELEASE`"
             )
         }
+        try await environment.readyForTraffic(previous.colour)
         try await environment.setWeights([previous.colour: 100, stable.colour: 0])
         await trafficRestored()
         current.stable = previous

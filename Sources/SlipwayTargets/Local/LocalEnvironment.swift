@@ -68,6 +68,17 @@ public struct LocalEnvironment: Sendable {
         return record
     }
 
+    /// Makes `colour`'s running slot able to take traffic again — pointed at, out of `drain` or
+    /// `maint` (where a retire that timed out may have left it), and seen up by HAProxy's health
+    /// check — before weight is moved to it.
+    public func readyForTraffic(_ colour: SlotColour, timeout: Duration = .seconds(10)) async throws {
+        guard let slot = slots.running(colour) else {
+            throw LocalTargetError("the \(colour.rawValue) slot of \(name) is not running")
+        }
+        try await attach(slot)
+        try await waitUntilUp(colour, timeout: timeout)
+    }
+
     /// Points `slot.colour`'s server at the slot's port and readies it (its weight is unchanged).
     func attach(_ slot: SlotRecord) async throws {
         try await runtime.setAddress(backend: backend, server: slot.colour.rawValue, host: "127.0.0.1", port: slot.port)

@@ -16,6 +16,9 @@ public struct SlotSupervisor: Sendable {
     }
 
     func recordPath(_ colour: SlotColour) -> String { "\(directory)/slots/\(colour.rawValue).json" }
+    /// The pid of a slot process started but not yet ready, so a Slipway killed during the wait
+    /// leaves nothing it cannot find again: the next start or stop of the colour ends it.
+    func startingPath(_ colour: SlotColour) -> String { "\(directory)/slots/\(colour.rawValue).starting" }
 
     /// The recorded slot of `colour`, if its process is still the one recorded and alive.
     public func running(_ colour: SlotColour) -> SlotRecord? {
@@ -47,6 +50,8 @@ public struct SlotSupervisor: Sendable {
             executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
             environment: launch.environment, logPath: logPath
         )
+        try "\(pid)\n".write(toFile: startingPath(colour), atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: startingPath(colour)) }
         let deadline = ContinuousClock.now + readyTimeout
         var port: Int?
         while ContinuousClock.now < deadline {
@@ -80,6 +85,12 @@ public struct SlotSupervisor: Sendable {
         if let record = running(colour) {
             await DetachedProcess.terminate(record.pid, grace: grace)
         }
+        if let text = try? String(contentsOfFile: startingPath(colour), encoding: .utf8),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+           DetachedProcess.isAlive(pid), DetachedProcess.commandLine(pid)?.contains("serve") == true {
+            await DetachedProcess.terminate(pid, grace: .seconds(2))
+        }
+        try? FileManager.default.removeItem(atPath: startingPath(colour))
         try? FileManager.default.removeItem(atPath: recordPath(colour))
     }
 
