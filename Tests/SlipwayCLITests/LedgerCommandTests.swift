@@ -34,12 +34,12 @@ struct LedgerCommandTests {
         try await TestDatabase.withFreshDatabase { configuration in
             let first = try SlipwayBinary.run(["db", "migrate", "--database-url", configuration.url])
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout == "applied migration 1; schema is at version 1\n")
+            #expect(first.stdout == "applied migrations 1, 2; schema is at version 2\n")
             let second = try SlipwayBinary.run(["db", "migrate"], environment: ["DATABASE_URL": configuration.url])
-            #expect(second.stdout == "schema is at version 1; nothing to apply\n")
+            #expect(second.stdout == "schema is at version 2; nothing to apply\n")
             let status = try SlipwayBinary.run(["db", "status", "--database-url", configuration.url, "--output", "json"])
             let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-            #expect(report?["schemaVersion"] as? Int == 1)
+            #expect(report?["schemaVersion"] as? Int == 2)
             #expect((report?["database"] as? String)?.contains(configuration.password ?? "\u{0}") == false)
         }
     }

@@ -189,7 +189,7 @@ import Testing
         let set = try loadSpecs(ExampleSpecs.environments + [.yaml(pipelinePath, Self.pipeline("""
               scan:
                 - { scanner: grype, failOn: CRITICAL, ignoreUnfixed: true, optional: true }
-                - { scanner: sarif }
+                - { scanner: sarif, report: reports/scan.sarif }
                 - { sbom: syft, optional: true }
             """))])
         let scan = try #require(set.pipeline(named: "p")?.scan)
@@ -199,7 +199,7 @@ import Testing
                 scanner: .grype, location: .init(file: file, line: 6, column: 7), failOn: .critical,
                 ignoreUnfixed: true, ignoreFile: nil, optional: true
             )),
-            .vulnerabilities(VulnerabilityScan(scanner: .sarif, location: .init(file: file, line: 7, column: 7))),
+            .vulnerabilities(VulnerabilityScan(scanner: .sarif, location: .init(file: file, line: 7, column: 7), report: "reports/scan.sarif")),
             .sbom(SBOMScan(tool: .syft, location: .init(file: file, line: 8, column: 7), optional: true)),
         ])
     }

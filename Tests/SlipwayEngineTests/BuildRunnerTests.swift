@@ -167,7 +167,7 @@ struct BuildRunnerTests {
             let log = try String(contentsOfFile: layout.logPath(runID: firstRun, step: "compile"), encoding: .utf8)
             #expect(log.contains("cache count: 1"))
             #expect(log.contains("run \(firstRun) at \(world.commit), greeting hello"))
-            #expect(layout.logPath(runID: firstRun, step: "compile") == world.state.path("work/\(firstRun)/logs/compile.log"))
+            #expect(layout.logPath(runID: firstRun, step: "compile") == world.state.path("logs/\(firstRun)/compile.log"))
             let cached = try String(contentsOfFile: world.state.path("cache/p/.cache/count"), encoding: .utf8)
             #expect(cached == "run\n")
 
@@ -187,10 +187,15 @@ struct BuildRunnerTests {
             #expect(second.first?.digest == artifact.digest)
             #expect(second.first?.runID == secondRun)
             #expect(secondProgress.all.contains(.cacheRestored(step: "compile", path: ".cache")))
+            // Both runs built in the same place, so paths a build tool keeps in its cache stay valid.
+            let checkouts = (firstProgress.all + secondProgress.all).compactMap { event -> String? in
+                if case .checkedOut(_, let directory) = event { return directory } else { return nil }
+            }
+            #expect(checkouts == [world.state.path("work/p"), world.state.path("work/p")])
             let secondLog = try String(contentsOfFile: layout.logPath(runID: secondRun, step: "compile"), encoding: .utf8)
             #expect(secondLog.contains("cache count: 2"))
             #expect(try String(contentsOfFile: world.state.path("cache/p/.cache/count"), encoding: .utf8) == "run\nrun\n")
-            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/\(secondRun)/.cache")))
+            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/p/.cache")))
             #expect(try await world.eventCount("artifact.recorded") == 2)
         }
     }
@@ -202,12 +207,12 @@ struct BuildRunnerTests {
             let run = try await world.createRun()
             let first = try await world.build(pipeline, runID: run)
             // Something an interrupted attempt left behind.
-            try Data("stale".utf8).write(to: URL(fileURLWithPath: world.state.path("work/\(run)/leftover")))
+            try Data("stale".utf8).write(to: URL(fileURLWithPath: world.state.path("work/p/leftover")))
 
             let progress = ProgressLog()
             let again = try await world.build(pipeline, runID: run, progress: progress)
             #expect(again == first)
-            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/\(run)/leftover")))
+            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/p/leftover")))
             #expect(progress.all.contains(.artifactRecorded(step: "compile", artifact: try #require(first.first), created: false)))
             #expect(try await world.eventCount("artifact.recorded") == 1)
         }
@@ -231,7 +236,7 @@ struct BuildRunnerTests {
                 return
             }
             #expect(step == "compile" && status == 3)
-            #expect(logPath == world.state.path("work/\(run)/logs/compile.log"))
+            #expect(logPath == world.state.path("logs/\(run)/compile.log"))
             #expect(tail == "line one\nthe compiler says no")
             #expect(error.description.contains("exit status 3"))
             #expect(error.description.contains("the compiler says no"))
@@ -263,7 +268,7 @@ struct BuildRunnerTests {
             #expect(error.description.contains("timed out"))
 
             for file in ["shell.pid", "sleeper.pid"] {
-                let text = try String(contentsOfFile: world.state.path("work/\(run)/\(file)"), encoding: .utf8)
+                let text = try String(contentsOfFile: world.state.path("work/p/\(file)"), encoding: .utf8)
                 let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
                 // The sleeper is reparented when its shell dies; give init a moment to reap it.
                 let deadline = ContinuousClock.now + .seconds(3)
@@ -285,7 +290,7 @@ struct BuildRunnerTests {
             let run = try await world.createRun()
             let artifacts = try await world.build(pipeline, runID: run)
             #expect(artifacts.isEmpty)
-            let logPath = world.state.path("work/\(run)/logs/chatty.log")
+            let logPath = world.state.path("logs/\(run)/chatty.log")
             let size = try #require(try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int)
             #expect(size > 50 * 1024 * 1024)
             let tail = LogTail.read(path: logPath)
@@ -330,7 +335,7 @@ struct BuildRunnerTests {
             let cacheError = try await #require(throws: BuildError.self) { try await world.build(pipeline, runID: run) }
             #expect(cacheError == .unsafePath(step: "compile", field: "cache", path: "../outside"))
             #expect(cacheError.description.contains("compile"))
-            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/\(run)")))
+            #expect(!FileManager.default.fileExists(atPath: world.state.path("work/p")))
 
             pipeline.build[0].cache = [".cache"]
             pipeline.build[0].produces = ["app": "/etc/passwd"]

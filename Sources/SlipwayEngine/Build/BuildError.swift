@@ -29,6 +29,10 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case cacheFailed(step: String, path: String, message: String)
     /// A file operation of the build stage itself failed (creating directories, the log, copying an artifact).
     case fileSystem(step: String?, operation: String, message: String)
+    /// An image step failed: the builder is missing, the build or the push failed, no digest came back.
+    case image(ImageBuildFailure)
+    /// One or more `scan:` entries failed (each is recorded as a scan of the run first).
+    case scans([ScanFailure])
 
     /// The step at fault, when there is one.
     public var step: String? {
@@ -41,6 +45,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
              .cacheFailed(let step, _, _):
             return step
         case .fileSystem(let step, _, _): return step
+        case .image(let failure): return failure.step
+        case .scans: return nil
         }
     }
 
@@ -48,6 +54,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     public var logTail: String? {
         switch self {
         case .stepFailed(_, _, _, let tail), .timedOut(_, _, _, let tail): return tail
+        case .image(let failure): return failure.logTail
+        case .scans(let failures): return failures.lazy.compactMap(\.logTail).first
         default: return nil
         }
     }
@@ -98,6 +106,11 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fileSystem(let step, let operation, let message):
             return (step.map { "build step \($0): " } ?? "build: ") + "cannot \(operation): \(message)\n"
                 + "  what to do: check the disk space and the state directory's permissions"
+        case .image(let failure):
+            return failure.description
+        case .scans(let failures):
+            let heading = failures.count == 1 ? "" : "\(failures.count) scans failed; nothing is promoted\n"
+            return heading + failures.map(\.description).joined(separator: "\n")
         }
     }
 

@@ -1,9 +1,14 @@
 /// Where the build stage keeps its files under Slipway's state directory:
 ///
-/// - `work/<run>`: the checkout of the run's commit, where the steps run;
-/// - `work/<run>/logs/<step>.log`: each step's output (standard output and error together);
+/// - `work/<pipeline>`: the checkout of the run's commit, where the steps run — one place per
+///   pipeline, emptied and checked out again for each run, so the absolute paths a build tool
+///   keeps in its cache (SwiftPM's `.build`, CMake's cache) stay valid from one run to the next,
+///   as a CI runner's workspace does; runs of one pipeline build one at a time;
+/// - `logs/<run>/<step>.log`: each step's output (standard output and error together);
 /// - `cache/<pipeline>/<path>`: the paths steps keep between runs of the pipeline;
-/// - `artifacts/<run>/<name>`: copies of what the steps produced, as recorded in the ledger.
+/// - `artifacts/<run>/<name>`: copies of what the steps produced (and the SBOMs), as recorded in the ledger;
+/// - `reports/<run>/<scan>.json`: each scan's report, whose digest the ledger records;
+/// - `containers/`: buildah's image storage for image steps.
 public struct BuildLayout: Sendable, Equatable {
     public var stateDirectory: String
 
@@ -12,14 +17,14 @@ public struct BuildLayout: Sendable, Equatable {
             ? String(stateDirectory.dropLast()) : stateDirectory
     }
 
-    /// The checkout of run `runID`'s commit.
-    public func workDirectory(runID: Int64) -> String {
-        "\(stateDirectory)/work/\(runID)"
+    /// Where `pipeline`'s runs check out their commit and build.
+    public func workDirectory(pipeline: String) -> String {
+        "\(stateDirectory)/work/\(pipeline)"
     }
 
     /// The directory holding run `runID`'s step logs.
     public func logDirectory(runID: Int64) -> String {
-        "\(workDirectory(runID: runID))/logs"
+        "\(stateDirectory)/logs/\(runID)"
     }
 
     /// The log of step `step` of run `runID`.
@@ -48,5 +53,26 @@ public struct BuildLayout: Sendable, Equatable {
     /// Where the artifact `name` of run `runID` is copied to.
     public func artifactPath(runID: Int64, name: String) -> String {
         "\(artifactDirectory(runID: runID))/\(name)"
+    }
+
+    /// The directory holding run `runID`'s scan reports.
+    public func reportDirectory(runID: Int64) -> String {
+        "\(stateDirectory)/reports/\(runID)"
+    }
+
+    /// buildah's `--root`: the images it builds and the base images it pulls.
+    public var imageStorage: String {
+        "\(stateDirectory)/containers/storage"
+    }
+
+    /// buildah's `--runroot`: its locks and mounts while it runs.
+    public var imageRunStorage: String {
+        "\(stateDirectory)/containers/run"
+    }
+
+    /// A directory of image step `step` of run `runID` for the builder's own files (its digest
+    /// file, the image's local archive), outside the checkout.
+    public func imageDirectory(runID: Int64, step: String) -> String {
+        "\(stateDirectory)/images/\(runID)/\(step)"
     }
 }

