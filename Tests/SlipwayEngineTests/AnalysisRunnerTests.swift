@@ -7,9 +7,23 @@ import Testing
 extension CheckRunnerProcesses {
     @Suite struct AnalysisRunnerTests {
         /// The pipeline's `error-and-latency`: 4 samples 30 s apart, at most 1 failed, error
-        /// ratio ≤ 0.01 and p95 ≤ 2.5 s.
+        /// ratio ≤ 0.01 and p95 ≤ 2.5 s — its ModelServe metrics only: these tests run model-serve
+        /// without HAProxy (the HAProxy metric is measured in the promotion driver's canary test).
         static func pipelineAnalysis() throws -> AnalysisTemplate {
-            try #require(try CheckServeFixture.modelServePipeline().analysis(named: "error-and-latency"))
+            var template = try #require(try CheckServeFixture.modelServePipeline().analysis(named: "error-and-latency"))
+            template.metrics.removeAll { $0.query.hasPrefix("haproxy_") }
+            return template
+        }
+
+        @Test func aTemplateReadingHAProxyWithoutAProxyIsRefusedBeforeAnySample() async throws {
+            let template = try #require(try CheckServeFixture.modelServePipeline().analysis(named: "error-and-latency"))
+            #expect(template.metrics.contains { $0.query == "haproxy_server_error_ratio" })
+            await #expect {
+                _ = try await AnalysisRunner(sleep: { _ in Issue.record("a sample was taken") })
+                    .run(template, metricsURL: "http://127.0.0.1:1/metrics", release: "r")
+            } throws: { error in
+                "\(error)".contains("reads HAProxy's metrics (haproxy_*), which this environment does not publish")
+            }
         }
 
         /// A runner whose pauses send `requests` generate requests instead of sleeping, and record

@@ -24,11 +24,21 @@ public actor LocalReleaseTarget: ReleaseTarget {
     nonisolated public var liveURL: String { "http://127.0.0.1:\(environment.haproxy.configuration.listenPort)" }
     var placementsPath: String { environment.directory + "/releases.json" }
 
-    func placements() -> Placements {
-        guard let data = FileManager.default.contents(atPath: placementsPath),
-              let placements = try? JSONDecoder().decode(Placements.self, from: data)
-        else { return Placements() }
-        return placements
+    /// Which release is in which slot. A missing file means nothing was deployed yet; a file that
+    /// cannot be read is an error, never "nothing deployed": deploying into a slot believed idle
+    /// could stop the release that serves users.
+    func placements() throws -> Placements {
+        guard FileManager.default.fileExists(atPath: placementsPath) else { return Placements() }
+        guard let data = FileManager.default.contents(atPath: placementsPath) else {
+            throw LocalTargetError("cannot read \(placementsPath); check its permissions")
+        }
+        do {
+            return try JSONDecoder().decode(Placements.self, from: data)
+        } catch {
+            throw LocalTargetError(
+                "\(placementsPath) is damaged (\(error)); compare it with `slipway status` and HAProxy's stats page, then fix or remove it"
+            )
+        }
     }
 
     func save(_ placements: Placements) throws {
@@ -39,14 +49,14 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func deploy(_ release: ReleaseLaunch) async throws -> String {
+        var current = try placements()
         try await environment.up()
-        var current = placements()
         if let candidate = current.candidate, candidate.releaseID == release.releaseID,
            let slot = environment.slots.running(candidate.colour), slot.releaseID == release.releaseID {
             return "http://127.0.0.1:\(slot.port)"
         }
         if current.candidate != nil { try await abortCandidate(current) }
-        current = placements()
+        current = try placements()
         if let previous = current.previous {
             // A new promotion needs the previous release's slot.
             try await environment.retire(previous.colour)
@@ -66,7 +76,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func setCandidateWeight(_ percent: Int, release: String) async throws {
-        let current = placements()
+        let current = try placements()
         guard let candidate = current.candidate, candidate.releaseID == release else {
             throw LocalTargetError("there is no candidate \(release) in \(environment.name) to give traffic to")
         }
@@ -80,7 +90,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func promoteCandidate(release: String) async throws {
-        var current = placements()
+        var current = try placements()
         guard let candidate = current.candidate, candidate.releaseID == release else {
             if current.stable?.releaseID == release { return }  // already promoted (a resumed step)
             throw LocalTargetError(
@@ -97,7 +107,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func retirePrevious() async throws {
-        var current = placements()
+        var current = try placements()
         guard let previous = current.previous else { return }
         try await environment.retire(previous.colour)
         current.previous = nil
@@ -105,7 +115,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func rollBack(release: String, trafficRestored: @Sendable () async -> Void = {}) async throws {
-        var current = placements()
+        var current = try placements()
         if let candidate = current.candidate, candidate.releaseID == release {
             try await abortCandidate(current, trafficRestored: trafficRestored)
             return
@@ -142,12 +152,12 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func candidateURL() async -> String? {
-        guard let candidate = placements().candidate, let slot = environment.slots.running(candidate.colour) else { return nil }
+        guard let candidate = (try? placements())?.candidate, let slot = environment.slots.running(candidate.colour) else { return nil }
         return "http://127.0.0.1:\(slot.port)"
     }
 
     public func comparison(for release: String) async -> ReleaseComparison {
-        let current = placements()
+        let current = (try? placements()) ?? Placements()
         func url(_ placement: Placement?) -> String? {
             guard let placement, let slot = environment.slots.running(placement.colour) else { return nil }
             return "http://127.0.0.1:\(slot.port)"
@@ -158,7 +168,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func proxyMetrics(for release: String) async -> ProxyMetrics? {
-        let current = placements()
+        let current = (try? placements()) ?? Placements()
         guard let placement = [current.candidate, current.stable, current.previous].compactMap({ $0 }).first(where: { $0.releaseID == release })
         else { return nil }
         let configuration = environment.haproxy.configuration
@@ -168,7 +178,7 @@ public actor LocalReleaseTarget: ReleaseTarget {
     }
 
     public func state() async -> TargetState {
-        let current = placements()
+        let current = (try? placements()) ?? Placements()
         let weights = environment.desiredWeights()
         func describe(_ placement: Placement?) -> TargetState.Release? {
             guard let placement else { return nil }

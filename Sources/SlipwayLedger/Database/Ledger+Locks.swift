@@ -44,15 +44,19 @@ extension Ledger {
                     await waiting()
                     try await Task.sleep(for: poll)
                 }
+                let result: Result
                 do {
-                    let result = try await body()
-                    try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
-                    return result
+                    result = try await body()
                 } catch {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
-                    throw error
+                    throw BodyError(error: error)
                 }
+                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                return result
             }
+        } catch let error as BodyError {
+            // The work's own error, as it was thrown (a failed build stays a BuildError).
+            throw error.error
         } catch let error as LedgerError {
             throw error
         } catch let error as CancellationError {
@@ -67,4 +71,9 @@ extension Ledger {
         let digest = Array(SHA256.hash(data: Data(("slipway-lock:" + name).utf8)))
         return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
     }
+}
+
+/// An error thrown by the work done under a lock, kept apart from the lock's own failures.
+private struct BodyError: Error {
+    var error: any Error
 }
