@@ -228,7 +228,7 @@ struct PromotionDriverTests {
             // r3's slot talks to the simulator whose generations all fail.
             let (third, record) = try await world.promote("r3", to: "staging", sim: world.failingSim, commit: 3, sleep: traffic)
             #expect(third == .rolledBack)
-            #expect(record.reason?.contains("analysis errors failed") == true, "\(record.reason ?? "")")
+            #expect(record.reason?.hasPrefix("analysis errors: 1 of 1 samples failed") == true, "\(record.reason ?? "")")
             #expect(try await world.liveRelease() == "r2")
             let state = await world.target.state()
             #expect(state.stable?.releaseID == "r2" && state.stable?.weight == 100)

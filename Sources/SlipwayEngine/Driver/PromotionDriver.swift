@@ -175,7 +175,8 @@ public struct PromotionDriver: Sendable {
                     try await tx.finishStep(id: step.id, status: .failed, result: evidence, note: reason, actor: actor)
                 }
                 report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: .failed, note: reason))
-                return .failed("\(step.name): \(reason)")
+                // A reason that already starts with the step's name is not prefixed again.
+                return .failed(reason.hasPrefix(step.name) ? reason : "\(step.name): \(reason)")
             }
         }
     }

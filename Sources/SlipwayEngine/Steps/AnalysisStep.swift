@@ -25,7 +25,8 @@ struct AnalysisStep: PromotionStepRunner {
             let evidence = Evidence.from(result)
             guard result.passed else {
                 return .failedTerminal(
-                    reason: "analysis \(config.template) failed: \(result.failureReason ?? "too many failed samples")", evidence: evidence
+                    // The verdict's reason names the analysis; the driver adds the step's name.
+                    reason: result.failureReason ?? "analysis \(config.template): too many failed samples", evidence: evidence
                 )
             }
             return .done(evidence: evidence)
