@@ -34,7 +34,7 @@ struct SBOMRun {
         switch try await context.run(command, scan: name, timeout: sbom.timeout) {
         case .ran: break
         case .notInstalled(let reason):
-            if sbom.optional { return .notScanned(name, kind: .sbom, tool: tool, reason: reason) }
+            if sbom.optional { return .notScanned(name, kind: .sbom, tool: tool, reason: "\(command.program) is not installed (not on PATH)") }
             return .error(ScanFailure(
                 scan: name, .toolNotFound, reason,
                 advice: ScannerCommand.installAdvice(command.program) + ", or mark the entry `optional: true` to record it as not scanned"

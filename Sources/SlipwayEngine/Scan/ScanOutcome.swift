@@ -28,7 +28,7 @@ struct ScanOutcome {
 
     /// The tool is not installed and the entry is optional: recorded as `not_scanned`.
     static func notScanned(_ name: String, kind: ScanRecord.Kind, tool: String, reason: String) -> ScanOutcome {
-        ScanOutcome(name: name, kind: kind, tool: tool, status: .notScanned, summary: "not scanned: \(reason) and the entry is optional")
+        ScanOutcome(name: name, kind: kind, tool: tool, status: .notScanned, summary: "\(reason); the entry is optional")
     }
 
     func newScan(runID: Int64) -> NewScan {
