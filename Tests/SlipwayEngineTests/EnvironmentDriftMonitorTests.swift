@@ -21,7 +21,22 @@ struct EnvironmentDriftMonitorTests {
                 let local = LocalEnvironment.forSpec(name: "dev", port: port, stateDirectory: state.path)
                 let keysFile = state.path("keys.json")
                 _ = try APIKeyStore(path: keysFile).create(name: "test", scopes: ["*"])
-                defer { Task { await local.down() } }
+                do {
+                    try await Self.exercise(local, sim: sim, keysFile: keysFile, state: state, port: port, configuration: configuration)
+                } catch {
+                    await local.down()
+                    throw error
+                }
+                await local.down()
+            }
+        }
+    }
+
+    /// Deploys a slot, kills it, and checks the monitor's rounds against it.
+    static func exercise(
+        _ local: LocalEnvironment, sim: BackgroundProcess, keysFile: String, state: TemporaryDirectory, port: Int,
+        configuration: DatabaseConfiguration
+    ) async throws {
                 try await local.up()
                 let slot = try await local.deploy(SlotLaunch(
                     releaseID: "r1", executable: try BuiltExecutable.path(named: "model-serve"),
@@ -60,7 +75,5 @@ struct EnvironmentDriftMonitorTests {
                     on: configuration
                 )
                 #expect(events == ["false []", #"true ["started the blue slot (r1) again"]"#])
-            }
-        }
     }
 }
