@@ -247,6 +247,57 @@ struct RunCommandTests {
         }
     }
 
+    @Test("an older release resumed after a newer one went live in an environment stands aside instead of replacing it")
+    func resumedOlderReleaseIsSupersededByALiveNewerOne() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]", stagingGate: "{ stage: dev, approval: true }"
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let slipway = try BuiltExecutable.path(named: "slipway")
+
+                // The older release waits at staging's gate; its runner dies there.
+                let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                let firstLog = state.path("first.log")
+                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
+                let waiting = try await Self.waitForLog(firstLog, toContain: "waiting for approval", while: first)
+                #expect(waiting.contains("waiting for approval"), "\(waiting)")
+                kill(first, SIGKILL)
+                _ = await DetachedProcess.wait(first)
+
+                // A newer commit goes all the way to staging meanwhile (nobody drives the older one).
+                try repository.write("README.md", "a newer release\n")
+                let secondSHA = try repository.commit("A newer release")
+                let secondLog = state.path("second.log")
+                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: secondLog)
+                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: waiting for approval", while: second)
+                #expect(secondWaiting.contains("waiting for approval"), "\(secondWaiting)")
+                // Two promotions wait at staging now; name the newer one.
+                let newer = try await TestDatabase.column(
+                    "SELECT id::text FROM promotions WHERE environment = 'staging' AND commit_sha = '\(secondSHA)'", on: configuration
+                )
+                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                #expect(promoted.status == 0, "\(promoted.stderr)")
+                #expect(promoted.stdout.contains("promotion \(newer.first.flatMap { $0 } ?? "?")"), "\(promoted.stdout)")
+                #expect(await DetachedProcess.wait(second) == 0)
+
+                // The older run is resumed: it must not put the older release back.
+                let resumed = try SlipwayBinary.run(["run", "--rev", firstSHA] + common)
+                #expect(resumed.status != 0, "\(resumed.stdout)")
+                #expect(resumed.stdout.contains("already live in staging"), "\(resumed.stdout)")
+                let status = try SlipwayBinary.run(["status", "--env", "staging", "--output", "json"] + common)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+                let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
+                #expect(stable?["releaseID"] as? String == "model-serve-\(secondSHA.prefix(12))")
+            }
+        }
+    }
+
     @Test("slipway watch runs a new tip that touches the source paths, skips one that does not, and stops on SIGTERM")
     func watchPollsTheBranch() async throws {
         try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in

@@ -58,7 +58,7 @@ struct EnvironmentDriftMonitorTests {
                     // Without self-heal: reported and recorded, once however often it is seen.
                     let seen = try await monitor.check("dev", port: port, heal: false)
                     #expect(seen?.found == [.slotDown(.blue, release: "r1")])
-                    _ = try await monitor.check("dev", port: port, heal: false, lastRecorded: seen?.found ?? [])
+                    _ = try await monitor.check("dev", port: port, heal: false, last: seen ?? DriftReport())
                     // While a promotion holds the environment, the monitor stands aside.
                     let skipped = try await ledger.withLock("environment:dev") {
                         try await monitor.check("dev", port: port, heal: true)
@@ -66,7 +66,7 @@ struct EnvironmentDriftMonitorTests {
                     #expect(skipped == nil)
                     #expect(local.slots.running(.blue) == nil)
                     // With self-heal: started again and recorded with what was done.
-                    let healed = try await monitor.check("dev", port: port, heal: true, lastRecorded: seen?.found ?? [])
+                    let healed = try await monitor.check("dev", port: port, heal: true, last: seen ?? DriftReport())
                     #expect(healed?.repaired == ["started the blue slot (r1) again"])
                     #expect(local.slots.running(.blue) != nil)
                 }

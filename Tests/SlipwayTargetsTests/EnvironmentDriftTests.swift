@@ -57,6 +57,31 @@ extension LocalEnvironmentTests {
         }
     }
 
+    @Test("a crashed slot that cannot be started again stays recorded, and is reported again, not forgotten")
+    func aFailedRestartIsNotForgotten() async throws {
+        try await Self.withEnvironment { environment, fixture in
+            try await environment.up()
+            // The slot runs a copy of model-serve that then disappears (a release folder removed by hand).
+            let copy = environment.directory + "/model-serve-copy"
+            try FileManager.default.copyItem(atPath: try BuiltExecutable.path(named: "model-serve"), toPath: copy)
+            var launch = try fixture.launch("r1")
+            launch.executable = copy
+            let slot = try await environment.deploy(launch, into: .blue)
+            try await environment.setWeights([.blue: 100])
+            try FileManager.default.removeItem(atPath: copy)
+            kill(slot.pid, SIGKILL)
+            while DetachedProcess.isAlive(slot.pid) {
+                DetachedProcess.reap(slot.pid)
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let healed = await environment.heal()
+            #expect(healed.repaired.isEmpty)
+            #expect(healed.failures.first?.hasPrefix("the blue slot (r1) did not start again") == true, "\(healed)")
+            #expect(environment.slots.recorded(.blue)?.releaseID == "r1")
+            #expect(await environment.inspect().found == [.slotDown(.blue, release: "r1")])
+        }
+    }
+
     @Test("after `down` an environment runs nothing on purpose, and healing does not start it again")
     func downIsNotDrift() async throws {
         try await Self.withEnvironment { environment, fixture in

@@ -49,19 +49,21 @@ public struct AnalysisRunner: Sendable {
     ) async throws -> AnalysisResult {
         guard template.samples >= 1 else {
             throw AnalysisRunnerError(
-                message: "analysis \(template.name) (\(template.location)) asks for \(template.samples) samples; it needs at least 1"
+                message: "analysis \(template.name) (\(template.location)) asks for \(template.samples) samples; it needs at least 1",
+                isTemplateProblem: true
             )
         }
         let queries: [AnalysisQuery]
         do {
             queries = try template.metrics.map { try AnalysisQuery($0.query) }
         } catch {
-            throw AnalysisRunnerError(message: "analysis \(template.name) (\(template.location)): \(error)")
+            throw AnalysisRunnerError(message: "analysis \(template.name) (\(template.location)): \(error)", isTemplateProblem: true)
         }
         let readsProxy = queries.contains { $0.source == .proxy }
         if readsProxy && proxy == nil {
             throw AnalysisRunnerError(
-                message: "analysis \(template.name) (\(template.location)) reads HAProxy's metrics (haproxy_*), which this environment does not publish"
+                message: "analysis \(template.name) (\(template.location)) reads HAProxy's metrics (haproxy_*), which this environment does not publish",
+                isTemplateProblem: true
             )
         }
         let subject = AnalysisSubject(release: release, proxy: proxy?.backend, server: proxy?.server)

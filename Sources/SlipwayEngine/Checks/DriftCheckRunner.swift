@@ -9,8 +9,8 @@ import SlipwayCore
 /// ModelServe's `POST /v1/generate`, temperature 0, so answers are deterministic) and measures
 /// how far the answers are apart with ``TextDivergence``.
 ///
-/// Both releases are asked each prompt at the same time. A prompt the new release cannot answer
-/// fails the check; one the running release cannot answer is recorded as not compared.
+/// Both releases are asked each prompt at the same time. A prompt either release cannot answer
+/// fails the check: an answer not compared is not a pass.
 public struct DriftCheckRunner: Sendable {
     /// How long one answer may take.
     public static let timeout: Duration = .seconds(30)

@@ -61,6 +61,14 @@ public struct PromotionDriver: Sendable {
         if promotion.status.isFinished { return promotion.status }
         if stoppingAfterGate && promotion.status == .progressing { return promotion.status }
         let steps = try await ledger.transaction { tx in try await tx.planSteps(promotionID: promotionID, plan, actor: actor) }
+        // A step failed before a runner died: the rollback it started may not have finished, so
+        // finish it before anything else (never run the steps after a failed one). A failed gate
+        // moved no traffic: that promotion fails, there is nothing to roll back.
+        if let failed = steps.first(where: { $0.status == .failed }) {
+            let reason = "\(failed.name): \(failed.logTail ?? "failed")"
+            if failed.kind == StepKind.gate.rawValue || promotion.status != .progressing { return try await fail(promotion, reason: reason) }
+            return try await rollBack(promotion, reason: reason)
+        }
         if promotion.status != .progressing {
             if let reason = try await supersededBy(promotion) {
                 return try await supersede(promotion, reason: reason)
@@ -73,11 +81,6 @@ public struct PromotionDriver: Sendable {
                     try await tx.movePromotion(id: promotionID, to: gated ? .waiting : .progressing, actor: actor)
                 }
             }
-        }
-        // A step failed before a runner died: the rollback it started may not have finished, so
-        // finish it before anything else (never run the steps after a failed one).
-        if let failed = steps.first(where: { $0.status == .failed }) {
-            return try await rollBack(promotion, reason: "\(failed.name): \(failed.logTail ?? "failed")")
         }
         for planned in steps where !planned.status.isFinished {
             let outcome = try await run(step: planned, promotion: promotion, services: services)
@@ -133,7 +136,6 @@ public struct PromotionDriver: Sendable {
                 let wait = Duration.milliseconds(Int64(retryAfter.timeIntervalSince(now()) * 1000))
                 // A gate wakes up every `gatePoll` to see whether a newer release has come.
                 try await sleep(isGate ? min(wait, gatePoll) : wait)
-                if isGate, let reason = try await supersededBy(promotion) { return .superseded(reason) }
             }
             // Someone else may have finished the step meanwhile (`slipway promote` ends a pause).
             let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
@@ -141,6 +143,8 @@ public struct PromotionDriver: Sendable {
                 report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
                 return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
             }
+            // Not finished elsewhere: a waiting gate stands aside for a newer release, or waits on.
+            if isGate, let reason = try await supersededBy(promotion) { return .superseded(reason) }
             if isGate, let retryAfter = step.retryAfter, retryAfter > now() { continue }
             let context = StepContext(
                 promotionID: promotion.id, stepID: step.id, pipeline: promotion.pipeline, environment: promotion.environment,
@@ -148,6 +152,9 @@ public struct PromotionDriver: Sendable {
                 stepStartedAt: step.startedAt ?? now(), now: now, target: target, services: services
             )
             let outcome = await runner(step.config, context)
+            // Stopped (SIGTERM) while the step ran: what it saw is the stop, not the release.
+            // Nothing is recorded; the next runner repeats the step.
+            if Task.isCancelled { throw CancellationError() }
             switch outcome {
             case .done(let evidence):
                 _ = try await ledger.transaction { tx in
@@ -201,10 +208,7 @@ public struct PromotionDriver: Sendable {
             cause = "\(reason); rolling back failed too: \(error)"
         }
         try await ledger.transaction { tx in
-            let steps = try await tx.steps(promotionID: promotion.id)
-            for step in steps where !step.status.isFinished {
-                _ = try await tx.finishStep(id: step.id, status: .skipped, result: nil, note: "not run: the promotion was rolled back", actor: actor)
-            }
+            try await tx.skipUnfinishedSteps(promotionID: promotion.id, note: "not run: the promotion was rolled back", actor: actor)
             _ = try await tx.movePromotion(id: promotion.id, to: status, actor: actor, reason: cause)
         }
         progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, cause)))
@@ -223,9 +227,7 @@ public struct PromotionDriver: Sendable {
 
     private func finish(_ promotion: PromotionRecord, as status: PromotionStatus, reason: String, skipNote: String) async throws -> PromotionStatus {
         try await ledger.transaction { tx in
-            for step in try await tx.steps(promotionID: promotion.id) where !step.status.isFinished {
-                _ = try await tx.finishStep(id: step.id, status: .skipped, result: nil, note: skipNote, actor: actor)
-            }
+            try await tx.skipUnfinishedSteps(promotionID: promotion.id, note: skipNote, actor: actor)
             _ = try await tx.movePromotion(id: promotion.id, to: status, actor: actor, reason: reason)
         }
         progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, reason)))

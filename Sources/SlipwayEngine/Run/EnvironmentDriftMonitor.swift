@@ -39,14 +39,14 @@ public struct EnvironmentDriftMonitor: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for (environment, port, settings) in Self.watched(environments) {
                 group.addTask {
-                    var lastRecorded: [EnvironmentDrift] = []
+                    var last = DriftReport()
                     while !Task.isCancelled {
                         try? await Task.sleep(for: settings.interval)
                         if Task.isCancelled { break }
                         do {
-                            guard let round = try await check(environment.name, port: port, heal: settings.selfHeal, lastRecorded: lastRecorded)
+                            guard let round = try await check(environment.name, port: port, heal: settings.selfHeal, last: last)
                             else { continue }
-                            lastRecorded = round.found
+                            last = round
                             if !round.isClean { report(environment.name, round) }
                         } catch {
                             logger.error("drift check failed", metadata: ["environment": "\(environment.name)", "error": "\(error)"])
@@ -57,14 +57,18 @@ public struct EnvironmentDriftMonitor: Sendable {
         }
     }
 
-    /// One round for one environment: inspects it (and heals it when `heal`), records what was
-    /// found unless it is what was recorded last time and nothing was repaired. Returns nil when
-    /// a promotion holds the environment.
-    public func check(_ name: String, port: Int, heal: Bool, lastRecorded: [EnvironmentDrift] = []) async throws -> DriftReport? {
+    /// One round for one environment: inspects it (and heals it when `heal`), and records what
+    /// was found unless it is what `last` round found and failed to repair, with nothing repaired
+    /// now. Returns nil when a promotion holds the environment, or one is unfinished there (its
+    /// runner died mid-way: the files may say what it was about to do, not what is, and the
+    /// resumed promotion puts it right).
+    public func check(_ name: String, port: Int, heal: Bool, last: DriftReport = DriftReport()) async throws -> DriftReport? {
         let local = LocalEnvironment.forSpec(name: name, port: port, stateDirectory: stateDirectory)
-        return try await ledger.withLockIfFree("environment:\(name)") {
+        let round: DriftReport?? = try await ledger.withLockIfFree("environment:\(name)") { () -> DriftReport? in
+            let unfinished = try await ledger.transaction { tx in try await tx.unfinishedPromotions(environment: name) }
+            if unfinished.contains(where: { $0.status == .progressing }) { return nil }
             let report = heal ? await local.heal() : await local.inspect()
-            let news = !report.isClean && (report.found != lastRecorded || !report.repaired.isEmpty || !report.failures.isEmpty)
+            let news = !report.isClean && (report.found != last.found || report.failures != last.failures || !report.repaired.isEmpty)
             if news {
                 logger.warning("environment drift", metadata: [
                     "environment": "\(name)", "found": "\(report.found.map(\.description))", "repaired": "\(report.repaired)",
@@ -83,5 +87,6 @@ public struct EnvironmentDriftMonitor: Sendable {
             }
             return report
         }
+        return round ?? nil
     }
 }

@@ -55,7 +55,9 @@ public struct EnvironmentRollback: Sendable {
                 guard let promotion = history.first(where: { $0.releaseID == chosen }) else {
                     throw RunError("\(chosen) was never released to \(environment.name); see `slipway history --env \(environment.name)`")
                 }
-                guard let kept = ReleaseStore(directory: local.directory).kept(release: chosen) else {
+                guard let kept = ReleaseStore(directory: local.directory).kept(
+                    release: chosen, commitSHA: promotion.commitSHA, fallbackModel: pipeline.model?.name
+                ) else {
                     throw RunError("the files of \(chosen) are no longer kept under \(local.directory)/releases/\(chosen)")
                 }
                 let launch = ReleaseLaunch(

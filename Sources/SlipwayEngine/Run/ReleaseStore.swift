@@ -44,13 +44,21 @@ struct ReleaseStore {
         return kept
     }
 
-    /// The kept release `release`, or nil when it is not (completely) kept.
-    func kept(release: String) -> KeptRelease? {
-        let path = "\(directory)/releases/\(release)/\(Self.manifestName)"
-        guard let data = FileManager.default.contents(atPath: path),
-              let kept = try? JSONDecoder().decode(KeptRelease.self, from: data),
-              FileManager.default.isExecutableFile(atPath: kept.executable)
+    /// The kept release `release`, or nil when it is not (completely) kept. A release kept
+    /// before manifests were written (its folder holds only the executable) is found too, serving
+    /// `fallbackModel`.
+    func kept(release: String, commitSHA: String = "", fallbackModel: String? = nil) -> KeptRelease? {
+        let folder = "\(directory)/releases/\(release)"
+        if let data = FileManager.default.contents(atPath: folder + "/" + Self.manifestName),
+           let kept = try? JSONDecoder().decode(KeptRelease.self, from: data),
+           FileManager.default.isExecutableFile(atPath: kept.executable) {
+            return kept
+        }
+        guard let fallbackModel,
+              let name = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: {
+                  !$0.hasSuffix(".partial") && $0 != Self.manifestName && FileManager.default.isExecutableFile(atPath: folder + "/" + $0)
+              })
         else { return nil }
-        return kept
+        return KeptRelease(releaseID: release, commitSHA: commitSHA, executable: folder + "/" + name, model: fallbackModel)
     }
 }

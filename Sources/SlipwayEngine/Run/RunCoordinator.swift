@@ -146,7 +146,7 @@ public struct RunCoordinator: Sendable {
         // A Modelfile that cannot be read leaves the spec's name; the model step then fails saying why.
         let modelfile = modelSpec.modelfile.flatMap { path in try? readFile(path, at: run.commitSHA) }
         let model = ReleaseModelName.forRelease(specName: modelSpec.name, modelfile: modelfile)
-        guard let binary = artifacts.first(where: { $0.name == "binary" }) ?? artifacts.first else {
+        guard let binary = artifacts.first(where: { $0.name == "binary" }) ?? artifacts.first(where: { $0.kind == "binary" }) else {
             throw RunError("the build of \(pipeline.name) produced no artifact to run; declare one with `produces: { binary: PATH }`")
         }
         let releaseID = "\(pipeline.name)-\(String(run.commitSHA.prefix(12)))"
@@ -239,24 +239,34 @@ extension RunCoordinator {
         return driver
     }
 
-    /// Why `promotion` (not yet moving traffic) is superseded: a promotion of a newer commit of
-    /// the same pipeline — one that has this commit in its history — waits for the same
-    /// environment. Nil when there is none. A run for an older commit never supersedes a newer one.
+    /// Why `promotion` (not yet moving traffic) is superseded, or nil: a promotion to the same
+    /// environment of a newer commit of the same pipeline and branch — one with this commit in
+    /// its history — is already live there, moving traffic there, or waiting for it with a runner
+    /// working on it (a waiting promotion nobody drives supersedes nothing). A run for an older
+    /// commit never supersedes a newer one.
     func newerRelease(than promotion: PromotionRecord) async throws -> String? {
-        let newer = try await ledger.transaction { tx in
-            try await tx.newerWaitingPromotions(pipeline: promotion.pipeline, environment: promotion.environment, afterRun: promotion.runID)
+        let candidates = try await ledger.transaction { tx in
+            try await tx.supersedingCandidates(pipeline: promotion.pipeline, environment: promotion.environment, runID: promotion.runID)
         }
-        guard !newer.isEmpty else { return nil }
-        return try GitRepository.withRepository(at: repositoryPath) { repository in
-            guard let mine = GitObjectID(sha: promotion.commitSHA) else { return nil }
-            for candidate in newer {
-                guard let theirs = GitObjectID(sha: candidate.commitSHA), theirs != mine,
-                      (try? repository.isAncestor(mine, of: theirs)) == true
-                else { continue }
-                return "superseded by \(candidate.releaseID) (run \(candidate.runID), promotion \(candidate.id)), a newer commit waiting for \(promotion.environment)"
+        guard !candidates.isEmpty, let mine = GitObjectID(sha: promotion.commitSHA) else { return nil }
+        let newer = try GitRepository.withRepository(at: repositoryPath) { repository in
+            candidates.filter { candidate in
+                guard let theirs = GitObjectID(sha: candidate.commitSHA), theirs != mine else { return false }
+                return (try? repository.isAncestor(mine, of: theirs)) == true
             }
-            return nil
         }
+        for candidate in newer {
+            let what: String
+            switch candidate.status {
+            case .succeeded: what = "already live in \(promotion.environment)"
+            case .progressing: what = "already being promoted to \(promotion.environment)"
+            default:
+                guard try await ledger.isLockHeld("run:\(candidate.runID)") else { continue }
+                what = "waiting for \(promotion.environment)"
+            }
+            return "superseded by \(candidate.releaseID) (run \(candidate.runID), promotion \(candidate.id)), a newer commit \(what)"
+        }
+        return nil
     }
 
     /// The text of `path` at `commit` in the repository, or nil when the commit has no such file.

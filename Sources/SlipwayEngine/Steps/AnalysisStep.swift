@@ -30,6 +30,8 @@ struct AnalysisStep: PromotionStepRunner {
                 )
             }
             return .done(evidence: evidence)
+        } catch let error as AnalysisRunnerError where error.isTemplateProblem {
+            return .failedTerminal(reason: "the analysis cannot run: \(error)", evidence: .object([:]))
         } catch is CancellationError {
             return .failedRetryable(reason: "the analysis was interrupted")
         } catch {

@@ -21,6 +21,13 @@ struct DriftStep: PromotionStepRunner {
         guard let releaseURL = urls.release else {
             return .failedTerminal(reason: "\(context.releaseID) is not running in \(context.environment); nothing to check", evidence: .object([:]))
         }
+        if urls.baseline == nil, let baseline = urls.baselineRelease {
+            // Comparing with nothing would pass: say that the release to compare with is down.
+            return .failedTerminal(
+                reason: "drift check \(config.check): \(baseline), the release \(context.releaseID) replaces, is not running; nothing to compare with",
+                evidence: .object([:])
+            )
+        }
         let runner = DriftCheckRunner(httpClient: context.services.httpClient, headers: context.services.smokeHeaders)
         let result = await runner.run(name: config.check, drift, releaseURL: releaseURL, baselineURL: urls.baseline, now: context.now)
         guard result.passed else {

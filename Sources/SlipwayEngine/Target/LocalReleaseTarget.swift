@@ -162,9 +162,13 @@ public actor LocalReleaseTarget: ReleaseTarget {
             guard let placement, let slot = environment.slots.running(placement.colour) else { return nil }
             return "http://127.0.0.1:\(slot.port)"
         }
-        if current.candidate?.releaseID == release { return ReleaseComparison(release: url(current.candidate), baseline: url(current.stable)) }
-        if current.stable?.releaseID == release { return ReleaseComparison(release: url(current.stable), baseline: url(current.previous)) }
-        return ReleaseComparison(release: nil, baseline: url(current.stable))
+        if current.candidate?.releaseID == release {
+            return ReleaseComparison(release: url(current.candidate), baseline: url(current.stable), baselineRelease: current.stable?.releaseID)
+        }
+        if current.stable?.releaseID == release {
+            return ReleaseComparison(release: url(current.stable), baseline: url(current.previous), baselineRelease: current.previous?.releaseID)
+        }
+        return ReleaseComparison(release: nil, baseline: url(current.stable), baselineRelease: current.stable?.releaseID)
     }
 
     public func proxyMetrics(for release: String) async -> ProxyMetrics? {

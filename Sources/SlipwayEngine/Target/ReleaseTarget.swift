@@ -36,10 +36,13 @@ public protocol ReleaseTarget: Sendable {
 public struct ReleaseComparison: Sendable, Equatable {
     public var release: String?
     public var baseline: String?
+    /// The release recorded as the one replaced, running or not (nil for an environment's first).
+    public var baselineRelease: String?
 
-    public init(release: String?, baseline: String?) {
+    public init(release: String?, baseline: String?, baselineRelease: String? = nil) {
         self.release = release
         self.baseline = baseline
+        self.baselineRelease = baselineRelease
     }
 }
 

@@ -8,8 +8,9 @@ extension Ledger {
     /// the same environment together). While another process holds the lock, `waiting` is called
     /// and the lock is tried again every `poll`.
     ///
-    /// The lock belongs to a connection held for the whole of `body`; if the process dies, the
-    /// connection closes and PostgreSQL releases the lock.
+    /// The lock belongs to a connection of its own (not one of the pool's), held for the whole of
+    /// `body`: locks held for hours — a run waiting at a gate — never starve the pool the work
+    /// itself needs. If the process dies, the connection closes and PostgreSQL releases the lock.
     public func withLock<Result: Sendable>(
         _ name: String, poll: Duration = .seconds(1), waiting: @Sendable () async -> Void = {},
         _ body: () async throws -> Result
@@ -32,7 +33,7 @@ extension Ledger {
     ) async throws -> Result? {
         let key = Self.lockKey(name)
         do {
-            return try await client.withConnection { connection -> Result? in
+            return try await withLockConnection { connection -> Result? in
                 while true {
                     var acquired = false
                     for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
@@ -63,6 +64,36 @@ extension Ledger {
             throw error
         } catch {
             throw LedgerError.wrap(error, doing: "holding the lock \(name)")
+        }
+    }
+
+    /// Whether another session holds the lock `name` now (a runner is working on it).
+    public func isLockHeld(_ name: String) async throws -> Bool {
+        let key = Self.lockKey(name)
+        return try await withLockConnection { connection in
+            var acquired = false
+            for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
+                acquired = value
+            }
+            if acquired { try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger) }
+            return !acquired
+        }
+    }
+
+    /// A connection of its own for a lock, closed at the end (which releases whatever it held).
+    private func withLockConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        var connectionConfiguration = configuration.connectionConfiguration
+        connectionConfiguration.options.connectTimeout = .seconds(10)
+        let connection = try await PostgresConnection.connect(
+            configuration: connectionConfiguration, id: Int.random(in: 1_000...Int(Int32.max)), logger: logger
+        )
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 

@@ -126,16 +126,18 @@ extension LedgerTransaction {
 }
 
 extension LedgerTransaction {
-    /// Promotions of `pipeline` to `environment` by runs newer than `runID` that have not started
-    /// moving traffic (pending or waiting at their gate), newest first: the candidates to
-    /// supersede the promotion of `runID`.
-    public func newerWaitingPromotions(pipeline: String, environment: String, afterRun runID: Int64) async throws -> [PromotionRecord] {
+    /// The recent promotions of `pipeline` to `environment` by other runs of the same branch
+    /// that could supersede the promotion of `runID`: waiting for the environment (pending or at
+    /// their gate), moving traffic, or already live (succeeded), newest first. Which of them is a
+    /// newer release is for git to say.
+    public func supersedingCandidates(pipeline: String, environment: String, runID: Int64, limit: Int = 20) async throws -> [PromotionRecord] {
         var records: [PromotionRecord] = []
         let rows = try await query("""
-            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p
-            WHERE p.pipeline = \(pipeline) AND p.environment = \(environment) AND p.run_id > \(runID)
-              AND p.status IN ('pending', 'waiting')
-            ORDER BY p.run_id DESC
+            SELECT \(unescaped: PromotionRecord.columns) FROM promotions p JOIN runs r ON r.id = p.run_id
+            WHERE p.pipeline = \(pipeline) AND p.environment = \(environment) AND p.run_id <> \(runID)
+              AND p.status IN ('pending', 'waiting', 'progressing', 'succeeded')
+              AND r.branch = (SELECT branch FROM runs WHERE id = \(runID))
+            ORDER BY p.id DESC LIMIT \(limit)
             """)
         for try await row in rows { records.append(try PromotionRecord(row: row)) }
         return records

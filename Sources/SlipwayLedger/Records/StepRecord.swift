@@ -147,6 +147,23 @@ extension LedgerTransaction {
         return updated
     }
 
+    /// Finishes every step of the promotion not finished yet as skipped, with `note`. The steps
+    /// are locked first, so one that another runner (`slipway promote`) finishes at the same
+    /// moment is either finished by it or skipped here, never both.
+    public func skipUnfinishedSteps(promotionID: Int64, note: String, actor: String) async throws {
+        var unfinished: [Int64] = []
+        for try await row in try await query("""
+            SELECT \(unescaped: StepRecord.columns) FROM promotion_steps s
+            WHERE s.promotion_id = \(promotionID) ORDER BY s.ordinal FOR UPDATE
+            """) {
+            let step = try StepRecord(row: row)
+            if !step.status.isFinished { unfinished.append(step.id) }
+        }
+        for id in unfinished {
+            _ = try await finishStep(id: id, status: .skipped, result: nil, note: note, actor: actor)
+        }
+    }
+
     private func lockedStep(_ id: Int64) async throws -> StepRecord {
         for try await row in try await query("SELECT \(unescaped: StepRecord.columns) FROM promotion_steps s WHERE s.id = \(id) FOR UPDATE") {
             return try StepRecord(row: row)

@@ -35,9 +35,13 @@ public struct SlotSupervisor: Sendable {
     }
 
     /// Starts `launch` in the `colour` slot (stopping whatever ran there) and waits until it is ready.
+    ///
+    /// The old record is replaced only by the new one: a start that fails leaves the slot
+    /// recorded (and dead), so drift detection keeps reporting it instead of forgetting it. A
+    /// process that does not get ready — or a start that is cancelled — is stopped, never left.
     public func start(_ launch: SlotLaunch, in colour: SlotColour, readyTimeout: Duration = .seconds(20)) async throws -> SlotRecord {
         let replacing = recorded(colour) != nil
-        await stop(colour)
+        await stop(colour, keepingRecord: true)
         try FileManager.default.createDirectory(atPath: directory + "/slots", withIntermediateDirectories: true)
         let logPath = "\(directory)/slots/\(colour.rawValue).log"
         // A crashed slot's log says why it died: keep the last one beside the new.
@@ -50,8 +54,20 @@ public struct SlotSupervisor: Sendable {
             executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
             environment: launch.environment, logPath: logPath
         )
-        try "\(pid)\n".write(toFile: startingPath(colour), atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: startingPath(colour)) }
+        do {
+            try "\(pid)\n".write(toFile: startingPath(colour), atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: startingPath(colour)) }
+            return try await waitUntilReady(pid: pid, launch: launch, colour: colour, logPath: logPath, readyTimeout: readyTimeout)
+        } catch {
+            await DetachedProcess.terminate(pid, grace: .seconds(2))
+            throw error
+        }
+    }
+
+    /// Waits for the slot's process to announce its port and answer `/ready`, then records it.
+    private func waitUntilReady(
+        pid: pid_t, launch: SlotLaunch, colour: SlotColour, logPath: String, readyTimeout: Duration
+    ) async throws -> SlotRecord {
         let deadline = ContinuousClock.now + readyTimeout
         var port: Int?
         while ContinuousClock.now < deadline {
@@ -73,7 +89,6 @@ public struct SlotSupervisor: Sendable {
             }
             try await Task.sleep(for: .milliseconds(25))
         }
-        await DetachedProcess.terminate(pid, grace: .seconds(2))
         throw LocalTargetError(
             "ModelServe \(launch.releaseID) was not ready within \(readyTimeout) in the \(colour.rawValue) slot (/ready never answered 200)",
             log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -82,6 +97,10 @@ public struct SlotSupervisor: Sendable {
 
     /// Stops the slot's process (SIGTERM: ModelServe finishes requests in flight) and forgets it.
     public func stop(_ colour: SlotColour, grace: Duration = .seconds(10)) async {
+        await stop(colour, grace: grace, keepingRecord: false)
+    }
+
+    private func stop(_ colour: SlotColour, grace: Duration = .seconds(10), keepingRecord: Bool) async {
         if let record = running(colour) {
             await DetachedProcess.terminate(record.pid, grace: grace)
         }
@@ -91,7 +110,7 @@ public struct SlotSupervisor: Sendable {
             await DetachedProcess.terminate(pid, grace: .seconds(2))
         }
         try? FileManager.default.removeItem(atPath: startingPath(colour))
-        try? FileManager.default.removeItem(atPath: recordPath(colour))
+        if !keepingRecord { try? FileManager.default.removeItem(atPath: recordPath(colour)) }
     }
 
     /// Whether `GET path` on 127.0.0.1:`port` answers 200.
