@@ -214,7 +214,7 @@ public struct BuildRunner: Sendable {
             throw BuildError.workingDirectoryMissing(step: step.name, path: run.plan.workingDirectory)
         }
 
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ChildEnvironment.inherited()
         environment.merge(step.env) { _, new in new }
         environment["SLIPWAY_RUN_ID"] = String(run.runID)
         environment["SLIPWAY_COMMIT"] = run.commit

@@ -43,7 +43,7 @@ struct ToolCommand: Sendable, Equatable {
         guard let executable = resolved(in: directory, searchPath: searchPath) else {
             throw StartFailure.notFound(program: program, searchPath: Self.searchPath(searchPath))
         }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ChildEnvironment.inherited()
         if let searchPath { environment["PATH"] = searchPath }
         environment.merge(self.environment) { _, new in new }
         environment.merge(extraEnvironment) { _, new in new }
