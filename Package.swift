@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SlipwayLedger", targets: ["SlipwayLedger"]),
         .library(name: "SlipwayTargets", targets: ["SlipwayTargets"]),
         .library(name: "SlipwayEngine", targets: ["SlipwayEngine"]),
+        .library(name: "SlipwayServer", targets: ["SlipwayServer"]),
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "ModelServe", targets: ["ModelServe"]),
@@ -103,6 +104,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SlipwayServer",
+            dependencies: [
+                "SlipwayCore",
+                "SlipwayLedger",
+                "SlipwayEngine",
+                "SlipwayGit",
+                "SlipwayTargets",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "slipway",
             dependencies: [
@@ -110,6 +133,7 @@ let package = Package(
                 "SlipwayGit",
                 "SlipwayLedger",
                 "SlipwayEngine",
+                "SlipwayServer",
                 "SlipwayTargets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -262,6 +286,24 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlipwayServerTests",
+            dependencies: [
+                "SlipwayServer",
+                "SlipwayLedger",
+                "SlipwayCore",
+                "SlipwayTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -16,6 +16,7 @@ struct Slipway: AsyncParsableCommand {
             PlanCommand.self,
             RunCommand.self,
             WatchCommand.self,
+            ServeCommand.self,
             StatusCommand.self,
             PromoteCommand.self,
             RollbackCommand.self,

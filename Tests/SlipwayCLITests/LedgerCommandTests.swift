@@ -34,12 +34,13 @@ struct LedgerCommandTests {
         try await TestDatabase.withFreshDatabase { configuration in
             let first = try SlipwayBinary.run(["db", "migrate", "--database-url", configuration.url])
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout == "applied migrations 1, 2; schema is at version 2\n")
+            let versions = LedgerSchema.migrations.map { String($0.version) }.joined(separator: ", ")
+            #expect(first.stdout == "applied migrations \(versions); schema is at version \(LedgerSchema.latestVersion)\n")
             let second = try SlipwayBinary.run(["db", "migrate"], environment: ["DATABASE_URL": configuration.url])
-            #expect(second.stdout == "schema is at version 2; nothing to apply\n")
+            #expect(second.stdout == "schema is at version \(LedgerSchema.latestVersion); nothing to apply\n")
             let status = try SlipwayBinary.run(["db", "status", "--database-url", configuration.url, "--output", "json"])
             let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-            #expect(report?["schemaVersion"] as? Int == 2)
+            #expect(report?["schemaVersion"] as? Int == LedgerSchema.latestVersion)
             #expect((report?["database"] as? String)?.contains(configuration.password ?? "\u{0}") == false)
         }
     }

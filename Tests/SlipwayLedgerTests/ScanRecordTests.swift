@@ -108,7 +108,7 @@ struct ScanRecordTests {
                 on: configuration
             )
             try await Ledger.withLedger(configuration, logger: TestDatabase.logger) { ledger in
-                #expect(try await ledger.schemaVersion() == 2)
+                #expect(try await ledger.schemaVersion() == LedgerSchema.latestVersion)
                 let scans = try await ledger.transaction { tx in try await tx.scans(runID: 1) }
                 #expect(scans.map(\.summary) == ["clean"])
                 #expect(scans.map(\.kind) == [.vulnerabilities])

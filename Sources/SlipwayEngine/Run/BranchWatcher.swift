@@ -32,7 +32,7 @@ public struct BranchWatcher: Sendable {
         case unchanged(commit: String)
         /// The tip's changes do not touch the pipeline's paths.
         case skipped(commit: String, changed: Int)
-        /// A run was started for the tip (``run(interval:report:)`` only; it ends with `ran`).
+        /// A run was started for the tip (``run(interval:wakeUps:report:)`` only; it ends with `ran`).
         case started(commit: String)
         /// A run a previous runner left unfinished is being resumed.
         case resuming(commit: String, runID: Int64)
@@ -48,10 +48,13 @@ public struct BranchWatcher: Sendable {
         case run(commit: GitObjectID, repositoryPath: String)
     }
 
-    /// Resumes the pipeline's unfinished runs, then polls every `interval` until the task is
-    /// cancelled (graceful shutdown, which also stops the runs under way; they are resumed by
-    /// the next `slipway watch` or `slipway run`).
-    public func run(interval: Duration, report: @escaping @Sendable (Poll) -> Void) async throws {
+    /// Resumes the pipeline's unfinished runs, then polls every `interval`, and at once whenever
+    /// `wakeUps` is woken (a webhook said the branch moved), until the task is cancelled
+    /// (graceful shutdown, which also stops the runs under way; they are resumed by the next
+    /// `slipway watch` or `slipway run`). The interval's polls go on beside the wake-ups, so a
+    /// wake-up that never comes delays a run, never drops it. Wake-ups and interval ticks that
+    /// arrive while a poll is under way are folded into one more poll, started when it ends.
+    public func run(interval: Duration, wakeUps: WakeUps? = nil, report: @escaping @Sendable (Poll) -> Void) async throws {
         await withTaskGroup(of: Void.self) { group in
             var started: Set<String> = []
             do {
@@ -60,13 +63,27 @@ public struct BranchWatcher: Sendable {
                 for run in unfinished {
                     started.insert(run.commitSHA)
                     report(.resuming(commit: String(run.commitSHA.prefix(12)), runID: run.id))
-                    group.addTask { await execute(commit: run.commitSHA, repositoryPath: path, report: report) }
+                    group.addTask { await execute(commit: run.commitSHA, repositoryPath: path, trigger: .poll, report: report) }
                 }
             } catch {
                 coordinator.logger.error("cannot look for unfinished runs", metadata: ["error": "\(error)"])
             }
+            // Each element asks for one poll, and says what a run it starts is recorded as triggered by.
+            let (polls, asking) = AsyncStream.makeStream(of: RunTrigger.self, bufferingPolicy: .bufferingNewest(1))
+            group.addTask {
+                while !Task.isCancelled {
+                    asking.yield(.poll)
+                    try? await Task.sleep(for: interval)
+                }
+            }
+            if let wakeUps {
+                group.addTask {
+                    for await trigger in wakeUps.stream { asking.yield(trigger) }
+                }
+            }
             var skippedTip: String?
-            while !Task.isCancelled {
+            for await trigger in polls {
+                if Task.isCancelled { break }
                 do {
                     switch try await decide(skippedTip: skippedTip) {
                     case .report(let poll):
@@ -75,7 +92,7 @@ public struct BranchWatcher: Sendable {
                     case .run(let commit, let path):
                         if started.insert(commit.sha).inserted {
                             report(.started(commit: commit.short))
-                            group.addTask { await execute(commit: commit.sha, repositoryPath: path, report: report) }
+                            group.addTask { await execute(commit: commit.sha, repositoryPath: path, trigger: trigger, report: report) }
                         } else {
                             report(.unchanged(commit: commit.short))
                         }
@@ -85,16 +102,32 @@ public struct BranchWatcher: Sendable {
                 } catch {
                     coordinator.logger.error("poll failed; trying again at the next interval", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: interval)
             }
             group.cancelAll()
         }
     }
 
+    /// Asks a running ``BranchWatcher/run(interval:wakeUps:report:)`` to poll now. Give one
+    /// to one watcher; wake it from anywhere (a webhook handler), as often as needed: wake-ups
+    /// never queue up beyond one pending poll.
+    public struct WakeUps: Sendable {
+        let stream: AsyncStream<RunTrigger>
+        private let continuation: AsyncStream<RunTrigger>.Continuation
+
+        public init() {
+            (stream, continuation) = AsyncStream.makeStream(of: RunTrigger.self, bufferingPolicy: .bufferingNewest(1))
+        }
+
+        /// Asks for a poll now; a run it starts is recorded as triggered by `trigger`.
+        public func wake(_ trigger: RunTrigger = .webhook) {
+            continuation.yield(trigger)
+        }
+    }
+
     /// Runs (or resumes) the pipeline at `commit` and reports how it ended.
-    private func execute(commit: String, repositoryPath: String, report: @Sendable (Poll) -> Void) async {
+    private func execute(commit: String, repositoryPath: String, trigger: RunTrigger, report: @Sendable (Poll) -> Void) async {
         var coordinator = self.coordinator
-        coordinator.trigger = .poll
+        coordinator.trigger = trigger
         coordinator.repositoryPath = repositoryPath
         do {
             let outcome = try await coordinator.run(pipeline: pipeline, revision: commit, branch: branch)

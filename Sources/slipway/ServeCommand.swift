@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+import SlipwayEngine
+import SlipwayLedger
+import SlipwayServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve webhook triggers, /healthz and /metrics, and run the pipeline for each new commit, until SIGTERM.",
+        discussion: """
+            Everything `slipway watch` does — poll the branch, run each new tip that touches the pipeline's source \
+            paths, resume unfinished runs, check environments for drift — plus an HTTP server. POST /hooks/github \
+            (X-Hub-Signature-256 checked with $\(WebhookSecrets.githubVariable)) and POST /hooks/gitlab (X-Gitlab-Token \
+            checked against $\(WebhookSecrets.gitlabVariable)) make the watcher poll at once on a push to the branch; \
+            the commit is read from git, never from the payload. Without a secret its route answers 404. The poll \
+            every --interval goes on, so a lost delivery delays a run, never drops it. GET /healthz, GET /metrics \
+            (Prometheus) and GET /openapi.json describe the rest. SIGTERM or SIGINT lets requests in flight finish, \
+            then stops polling and the runs under way after their current step; the next start resumes them.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where to listen: HOST:PORT, [IPv6]:PORT, or :PORT for every interface; port 0 picks a free one.", valueName: "host:port"))
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(name: .long, help: ArgumentHelp("A PEM certificate chain: serve HTTPS (with --tls-key).", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: ArgumentHelp("The PEM private key of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(name: .long, help: "The pipeline (default: the only one).")
+    var pipeline: String?
+
+    @Option(name: .long, help: "How often to poll besides webhooks, e.g. 30s or 5m (default: the pipeline's pollInterval).")
+    var interval: String?
+
+    @Option(name: .long, help: "The largest request body read; larger ones are answered 413.")
+    var maxBodyBytes: Int = 1 << 20
+
+    @Option(name: .long, help: "Who the runs are recorded as started by.")
+    var actor: String = "slipway-serve"
+
+    func validate() throws {
+        guard ListenAddress(listen) != nil else {
+            throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8443")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-certificate and --tls-key go together: give both to serve HTTPS, or neither")
+        }
+        if let interval, SpecDuration.parse(interval) == nil {
+            throw ValidationError("--interval \(interval): expected a duration such as 30s or 5m")
+        }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+    }
+
+    func run() async throws {
+        try await runReportingFailures {
+            let source = SpecSource(options: global)
+            let snapshot = try source.snapshot(at: "HEAD")
+            guard case .success(let specs) = SpecLoader.load(snapshot.files) else {
+                throw CommandError("the specs at HEAD are not valid; run `slipway validate`")
+            }
+            let spec = try Self.pipeline(named: pipeline, in: specs)
+            let pollEvery = interval.flatMap(SpecDuration.parse) ?? spec.source.pollInterval
+            var configuration = ServerConfiguration()
+            configuration.listen = ListenAddress(listen) ?? configuration.listen
+            if let tlsCertificate, let tlsKey {
+                configuration.tls = .init(certificate: absolute(tlsCertificate), key: absolute(tlsKey))
+            }
+            configuration.secrets = WebhookSecrets.fromEnvironment()
+            configuration.maxBodyBytes = maxBodyBytes
+            let printer = ProgressPrinter()
+            let repository = try source.repositoryPath()
+            let logger = global.makeLogger()
+            try await DatabaseSource.withLedger(global) { ledger in
+                let server = ReleaseServer(configuration: configuration, ledger: ledger, logger: logger)
+                let coordinator = RunCoordinator(
+                    stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
+                    trigger: .poll, logger: logger, progress: { progress in
+                        printer.print(progress)
+                        server.observe(progress)
+                    }
+                )
+                let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
+                    try source.repositoryPath()
+                }
+                let drift = DriftWatch(
+                    monitor: EnvironmentDriftMonitor(
+                        ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: logger
+                    ),
+                    environments: specs.environments
+                ) { environment, report in
+                    let found = report.found.map(\.description).joined(separator: "; ")
+                    let repaired = report.repaired.isEmpty ? "" : " — " + report.repaired.joined(separator: "; ")
+                    let failed = report.failures.isEmpty ? "" : " — not repaired: " + report.failures.joined(separator: "; ")
+                    printer.line("\(environment): drift: \(found)\(repaired)\(failed)")
+                }
+                let hooks = [("github", configuration.secrets.github), ("gitlab", configuration.secrets.gitlab)]
+                    .map { name, secret in "/hooks/\(name) \(secret == nil ? "off" : "on")" }.joined(separator: ", ")
+                printer.line("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(pollEvery)); \(hooks)")
+                try await server.run(
+                    trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in Self.print(poll, to: printer) },
+                    drift: drift,
+                    announce: { printer.line($0) }
+                )
+            }
+            printer.line("stopped serving")
+        }
+    }
+
+    static func pipeline(named name: String?, in specs: SpecSet) throws -> PipelineSpec {
+        if let name {
+            guard let match = specs.pipeline(named: name) else { throw CommandError("there is no pipeline '\(name)'") }
+            return match
+        }
+        guard specs.pipelines.count == 1, let only = specs.pipelines.first else {
+            throw CommandError("name the pipeline with --pipeline: \(specs.pipelines.map(\.name).joined(separator: ", "))")
+        }
+        return only
+    }
+
+    static func print(_ poll: BranchWatcher.Poll, to printer: ProgressPrinter) {
+        switch poll {
+        case .unchanged: break
+        case .skipped(let commit, let changed):
+            printer.line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
+        case .started(let commit):
+            printer.line("\(commit): new tip; starting its run")
+        case .resuming(let commit, let run):
+            printer.line("\(commit): resuming run \(run), left unfinished")
+        case .ran(let commit, let run, let status):
+            printer.line("\(commit): run \(run) \(status.rawValue)")
+        case .runFailed(let commit, let error):
+            printer.line("\(commit): the run stopped: \(error)")
+        }
+    }
+}
