@@ -298,6 +298,42 @@ struct RunCommandTests {
         }
     }
 
+    @Test("slipway watch resumes a run whose runner was killed, and finishes it")
+    func watchResumesAnUnfinishedRun() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(simPort: sim.port)
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let slipway = try BuiltExecutable.path(named: "slipway")
+                let runLog = state.path("run.log")
+                let runner = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: runLog)
+                let paused = try await Self.waitForLog(runLog, toContain: "paused until", while: runner)
+                #expect(paused.contains("paused until"), "\(paused)")
+                kill(runner, SIGKILL)
+                _ = await DetachedProcess.wait(runner)
+
+                let watchLog = state.path("watch.log")
+                let watcher = try DetachedProcess.spawn(
+                    executable: slipway, arguments: ["watch", "--interval", "200ms"] + common, logPath: watchLog
+                )
+                let resuming = try await Self.waitForLog(watchLog, toContain: "paused until", while: watcher)
+                #expect(resuming.contains("resuming run 1, left unfinished"), "\(resuming)")
+                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                #expect(promoted.status == 0, "\(promoted.stderr)")
+                let finished = try await Self.waitForLog(watchLog, toContain: ": run 1 succeeded", while: watcher)
+                #expect(finished.contains(": run 1 succeeded"), "\(finished)")
+                kill(watcher, SIGTERM)
+                #expect(await DetachedProcess.wait(watcher) == 0)
+                let runs = try await TestDatabase.column("SELECT status FROM runs", on: configuration)
+                #expect(runs == ["succeeded"])
+            }
+        }
+    }
+
     @Test("slipway watch runs a new tip that touches the source paths, skips one that does not, and stops on SIGTERM")
     func watchPollsTheBranch() async throws {
         try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in

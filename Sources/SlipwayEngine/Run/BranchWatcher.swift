@@ -38,7 +38,7 @@ public struct BranchWatcher: Sendable {
         case resuming(commit: String, runID: Int64)
         /// The tip was run.
         case ran(commit: String, runID: Int64, status: RunStatus)
-        /// A run ended with an error (it stays unfinished in the ledger and is resumed later).
+        /// A run ended with an error (it stays unfinished in the ledger and is resumed by a later poll).
         case runFailed(commit: String, error: String)
     }
 
@@ -54,20 +54,15 @@ public struct BranchWatcher: Sendable {
     /// `slipway watch` or `slipway run`). The interval's polls go on beside the wake-ups, so a
     /// wake-up that never comes delays a run, never drops it. Wake-ups and interval ticks that
     /// arrive while a poll is under way are folded into one more poll, started when it ends.
-    public func run(interval: Duration, wakeUps: WakeUps? = nil, report: @escaping @Sendable (Poll) -> Void) async throws {
-        await withTaskGroup(of: Void.self) { group in
-            var started: Set<String> = []
-            do {
-                let path = try refresh()
-                let unfinished = try await coordinator.ledger.transaction { tx in try await tx.unfinishedRuns(pipeline: pipeline) }
-                for run in unfinished {
-                    started.insert(run.commitSHA)
-                    report(.resuming(commit: String(run.commitSHA.prefix(12)), runID: run.id))
-                    group.addTask { await execute(commit: run.commitSHA, repositoryPath: path, trigger: .poll, report: report) }
-                }
-            } catch {
-                coordinator.logger.error("cannot look for unfinished runs", metadata: ["error": "\(error)"])
-            }
+    ///
+    /// A run that stops with an error (the database went away, say) stays unfinished in the
+    /// ledger and is resumed by a later poll, at most once per `retryAfter`.
+    public func run(
+        interval: Duration, wakeUps: WakeUps? = nil, retryAfter: Duration = .seconds(60),
+        report: @escaping @Sendable (Poll) -> Void
+    ) async throws {
+        let active = ActiveRuns()
+        await withDiscardingTaskGroup { group in
             // Each element asks for one poll, and says what a run it starts is recorded as triggered by.
             let (polls, asking) = AsyncStream.makeStream(of: RunTrigger.self, bufferingPolicy: .bufferingNewest(1))
             group.addTask {
@@ -81,18 +76,35 @@ public struct BranchWatcher: Sendable {
                     for await trigger in wakeUps.stream { asking.yield(trigger) }
                 }
             }
+            let start: @Sendable (String, String, RunTrigger) async -> Void = { commit, path, trigger in
+                await execute(commit: commit, repositoryPath: path, trigger: trigger, report: report)
+                await active.finished(commit)
+            }
             var skippedTip: String?
             for await trigger in polls {
                 if Task.isCancelled { break }
                 do {
+                    // Runs left unfinished — by a runner that died, or one of ours that failed — first.
+                    let unfinished = try await coordinator.ledger.transaction { tx in try await tx.unfinishedRuns(pipeline: pipeline) }
+                    if !unfinished.isEmpty {
+                        let path = try refresh()
+                        for run in unfinished {
+                            // Another runner (process) works on it: not ours to resume.
+                            guard try await !coordinator.ledger.isLockHeld("run:\(run.id)"),
+                                  await active.claim(run.commitSHA, retryAfter: retryAfter)
+                            else { continue }
+                            report(.resuming(commit: String(run.commitSHA.prefix(12)), runID: run.id))
+                            group.addTask { await start(run.commitSHA, path, .poll) }
+                        }
+                    }
                     switch try await decide(skippedTip: skippedTip) {
                     case .report(let poll):
                         if case .skipped(let commit, _) = poll { skippedTip = commit }
                         report(poll)
                     case .run(let commit, let path):
-                        if started.insert(commit.sha).inserted {
+                        if await active.claim(commit.sha, retryAfter: retryAfter) {
                             report(.started(commit: commit.short))
-                            group.addTask { await execute(commit: commit.sha, repositoryPath: path, trigger: trigger, report: report) }
+                            group.addTask { await start(commit.sha, path, trigger) }
                         } else {
                             report(.unchanged(commit: commit.short))
                         }
@@ -104,6 +116,28 @@ public struct BranchWatcher: Sendable {
                 }
             }
             group.cancelAll()
+        }
+    }
+
+    /// The commits whose runs this watcher is working on, and when each was last started, so a
+    /// run is never driven twice by one watcher and one that failed is retried after a while.
+    actor ActiveRuns {
+        private var running: Set<String> = []
+        private var lastStarted: [String: ContinuousClock.Instant] = [:]
+
+        /// True (and the commit marked running) when it is not running and was not started
+        /// within `retryAfter`.
+        func claim(_ commit: String, retryAfter: Duration) -> Bool {
+            let now = ContinuousClock.now
+            guard !running.contains(commit) else { return false }
+            if let last = lastStarted[commit], now - last < retryAfter { return false }
+            running.insert(commit)
+            lastStarted[commit] = now
+            return true
+        }
+
+        func finished(_ commit: String) {
+            running.remove(commit)
         }
     }
 
