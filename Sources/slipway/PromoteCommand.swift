@@ -18,6 +18,9 @@ struct PromoteCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The environment whose promotion waits.")
     var env: String
 
+    @Option(name: .long, help: "The promotion, when more than one waits in the environment (see `slipway status`).")
+    var promotion: Int64?
+
     @Option(name: .long, help: "Who promotes, for the ledger (default: $USER).")
     var actor: String?
 
@@ -29,15 +32,23 @@ struct PromoteCommand: AsyncParsableCommand {
             let who = CurrentUser.name(or: actor)
             let message = try await DatabaseSource.withLedger(global) { ledger in
                 try await ledger.transaction { tx -> String in
-                    guard let promotion = try await tx.unfinishedPromotions(environment: env).last else {
-                        throw CommandError("no promotion to \(env) is under way")
+                    // The promotions whose next step is a running pause or gate: what can be passed.
+                    var waiting: [(PromotionRecord, StepRecord)] = []
+                    for candidate in try await tx.unfinishedPromotions(environment: env) {
+                        if let promotion, candidate.id != promotion { continue }
+                        let steps = try await tx.steps(promotionID: candidate.id)
+                        if let step = steps.first(where: { !$0.status.isFinished }), step.status == .running,
+                           step.kind == StepKind.pause.rawValue || step.kind == StepKind.gate.rawValue {
+                            waiting.append((candidate, step))
+                        }
                     }
-                    let steps = try await tx.steps(promotionID: promotion.id)
-                    guard let step = steps.first(where: { !$0.status.isFinished }) else {
-                        throw CommandError("promotion \(promotion.id) to \(env) has no step left to pass")
+                    guard !waiting.isEmpty else {
+                        let which = promotion.map { "promotion \($0)" } ?? "no promotion"
+                        throw CommandError("\(which) in \(env) waits at a pause or a gate; see `slipway status --env \(env)`")
                     }
-                    guard step.status == .running, step.kind == StepKind.pause.rawValue || step.kind == StepKind.gate.rawValue else {
-                        throw CommandError("promotion \(promotion.id) to \(env) is at step \(step.ordinal) (\(step.name)), which is not waiting for a promotion")
+                    guard waiting.count == 1, let (promotion, step) = waiting.first else {
+                        let list = waiting.map { "\($0.0.id) (\($0.0.releaseID), \($0.1.name))" }.joined(separator: ", ")
+                        throw CommandError("more than one promotion waits in \(env): \(list); name one with --promotion ID")
                     }
                     var note = "promoted by \(who)"
                     if let reason { note += ": \(reason)" }

@@ -281,9 +281,13 @@ struct RunCommandTests {
                 let newer = try await TestDatabase.column(
                     "SELECT id::text FROM promotions WHERE environment = 'staging' AND commit_sha = '\(secondSHA)'", on: configuration
                 )
-                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                let newerID = try #require(newer.first.flatMap { $0 })
+                let ambiguous = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                #expect(ambiguous.status != 0)
+                #expect(ambiguous.stderr.contains("more than one promotion waits in staging"), "\(ambiguous.stderr)")
+                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--promotion", newerID, "--actor", "grace"] + common)
                 #expect(promoted.status == 0, "\(promoted.stderr)")
-                #expect(promoted.stdout.contains("promotion \(newer.first.flatMap { $0 } ?? "?")"), "\(promoted.stdout)")
+                #expect(promoted.stdout.contains("promotion \(newerID)"), "\(promoted.stdout)")
                 #expect(await DetachedProcess.wait(second) == 0)
 
                 // The older run is resumed: it must not put the older release back.
