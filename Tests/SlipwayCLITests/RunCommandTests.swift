@@ -12,12 +12,14 @@ struct RunCommandTests {
     /// promotes it blue/green to dev and by canary to staging, where it pauses until promoted.
     static func makeRepository(
         simPort: Int, stagingSteps: String = "[ { setWeight: 50 }, { pause: {} }, { setWeight: 100 } ]", paths: String = #"["**"]"#,
-        stagingGate: String = "{ stage: dev }"
+        stagingGate: String = "{ stage: dev }", prodStage: String? = nil
     ) throws -> (TemporaryGitRepository, devPort: Int, stagingPort: Int) {
         let repository = try TemporaryGitRepository()
         let devPort = try LoopbackPort.free()
         var stagingPort = try LoopbackPort.free()
         while stagingPort == devPort || abs(stagingPort - devPort) == 1000 { stagingPort = try LoopbackPort.free() }
+        var prodPort = try LoopbackPort.free()
+        while [devPort, stagingPort].contains(where: { $0 == prodPort || abs($0 - prodPort) == 1000 }) { prodPort = try LoopbackPort.free() }
         let modelServe = try BuiltExecutable.path(named: "model-serve")
         try repository.write("pipelines/model-serve.yaml", """
             apiVersion: slipway/v1
@@ -47,8 +49,11 @@ struct RunCommandTests {
                     canary:
                       steps: \(stagingSteps)
                   checks: [smoke]
+            \(prodStage.map { "    - environment: prod\n" + $0 } ?? "")
             """)
-        for (index, (name, port)) in [("dev", devPort), ("staging", stagingPort)].enumerated() {
+        var environments = [("dev", devPort), ("staging", stagingPort)]
+        if prodStage != nil { environments.append(("prod", prodPort)) }
+        for (index, (name, port)) in environments.enumerated() {
             try repository.write("environments/\(name).yaml", """
                 apiVersion: slipway/v1
                 kind: Environment
@@ -243,6 +248,46 @@ struct RunCommandTests {
                 #expect(ran.dropFirst().allSatisfy { $0.hasSuffix(" skipped") }, "\(ran)")
                 let verify = try SlipwayBinary.run(["audit", "verify"] + common)
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            }
+        }
+    }
+
+    @Test("a release goes dev (blue/green) → staging (canary) → prod (blue/green after its approval gate)")
+    func fullPromotionThroughThreeEnvironments() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { setWeight: 100 } ]",
+                    prodStage: """
+                          after: { stage: staging, approval: true }
+                          strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
+                          checks: [smoke]
+                    """
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let log = state.path("run.log")
+                let runner = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
+                let waiting = try await Self.waitForLog(log, toContain: "[prod] 1. gate after staging: waiting for approval", while: runner)
+                #expect(waiting.contains("[staging] promotion succeeded"), "\(waiting)")
+                let promoted = try SlipwayBinary.run(["promote", "--env", "prod", "--actor", "ada", "--reason", "release"] + common)
+                #expect(promoted.status == 0, "\(promoted.stderr)")
+                let status = await DetachedProcess.wait(runner)
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                #expect(status == 0, "\(output)")
+                #expect(output.contains("[prod] promotion succeeded"))
+                let promotions = try await TestDatabase.column(
+                    "SELECT environment || ' ' || strategy || ' ' || status FROM promotions ORDER BY id", on: configuration
+                )
+                #expect(promotions == ["dev blueGreen succeeded", "staging canary succeeded", "prod blueGreen succeeded"])
+                let live = try SlipwayBinary.run(["status", "--env", "prod", "--output", "json"] + common)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [[String: Any]])
+                let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
+                #expect((stable?["releaseID"] as? String)?.hasPrefix("model-serve-") == true)
+                #expect(stable?["weight"] as? Int == 100)
             }
         }
     }
