@@ -7,6 +7,7 @@
 #
 # It runs to the end without questions and leaves the environments running:
 #   dev http://127.0.0.1:18080, staging :18081, prod :18082 (HAProxy stats on +1000).
+# prod's gate is opened by two release managers' approvals (`slipway approve` with API tokens).
 # Stop them with `scripts/demo.sh down` (or `slipway down` in the scratch clone, plus the sims).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -137,7 +138,7 @@ bold "5. The first release: build, then dev (blue/green) â†’ staging (canary) â†
 say "The build is the pipeline's own (swift build of model-serve in a checkout of the commit): minutes the first time."
 (cd "$REPO" && "$SLIPWAY" run) 2>&1 | tee "$DEMO/run-1.log" &
 RUN_PID=$!
-until quiet_slipway status --env prod 2>/dev/null | grep -q "waiting for approval"; do
+until quiet_slipway pending 2>/dev/null | grep -q "to prod"; do
     if ! kill -0 "$RUN_PID" 2>/dev/null; then
         say "the run ended before reaching the prod gate; see $DEMO/run-1.log"
         exit 1
@@ -145,7 +146,13 @@ until quiet_slipway status --env prod 2>/dev/null | grep -q "waiting for approva
     sleep 2
 done
 slipway status
-slipway promote --env prod --actor release-manager --reason "demo: the release manager approves"
+slipway pending
+# prod needs two release managers (environments/prod.yaml); neither may be the commit's author.
+ALICE="$(quiet_slipway token create --user alice --group release-managers 2>/dev/null)"
+BOB="$(quiet_slipway token create --user bob --group release-managers 2>/dev/null)"
+PROD_PROMOTION="$(quiet_slipway pending --output json | python3 -c 'import json, sys; print(next(p["promotion"] for p in json.load(sys.stdin) if p["environment"] == "prod"))')"
+SLIPWAY_TOKEN="$ALICE" slipway approve "$PROD_PROMOTION" --comment "demo: staging looks healthy"
+SLIPWAY_TOKEN="$BOB" slipway approve "$PROD_PROMOTION" --comment "demo: second approval"
 wait "$RUN_PID"
 
 bold "6. A second commit: the Modelfile now builds on sim-slow, which answers in 3 s"

@@ -6,10 +6,11 @@ import SlipwayLedger
 struct PromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promote",
-        abstract: "Let a waiting promotion go on: end the pause or open the approval gate it waits at.",
+        abstract: "Let a waiting promotion go on: end the pause it waits at, or cut short its gate's soak time.",
         discussion: """
-            Recorded in the ledger as a manual promotion by --actor. Approval by policy (N of M approvers) arrives \
-            with `slipway serve`; until then this is how a gate that needs approval is passed.
+            Recorded in the ledger as a manual promotion by --actor. It does not pass a gate that needs approval (that \
+            takes `slipway approve` by the environment's approvers, with their API tokens) nor one held by a freeze \
+            window (that takes `slipway approve --break-glass --reason`). `slipway pending` shows what gates wait for.
             """
     )
 
@@ -50,6 +51,9 @@ struct PromoteCommand: AsyncParsableCommand {
                         let list = waiting.map { "\($0.0.id) (\($0.0.releaseID), \($0.1.name))" }.joined(separator: ", ")
                         throw CommandError("more than one promotion waits in \(env): \(list); name one with --promotion ID")
                     }
+                    if step.kind == StepKind.gate.rawValue {
+                        try await Self.refuseGateThatNeedsPeople(promotion, step: step, tx: tx)
+                    }
                     var note = "promoted by \(who)"
                     if let reason { note += ": \(reason)" }
                     _ = try await tx.finishStep(
@@ -59,6 +63,26 @@ struct PromoteCommand: AsyncParsableCommand {
                 }
             }
             print(message)
+        }
+    }
+
+    /// A gate that waits for approvals or a freeze window is opened by people with tokens, not by
+    /// `promote`: say which command does it. (A LedgerError, so the transaction passes it on as it is.)
+    static func refuseGateThatNeedsPeople(_ promotion: PromotionRecord, step: StepRecord, tx: LedgerTransaction) async throws {
+        let what = "promotion \(promotion.id) to \(promotion.environment)"
+        let requirements = try await tx.gateRequirements(promotionID: promotion.id)
+        if requirements?.approvals != nil || (requirements == nil && step.config["approval"] == .bool(true)) {
+            throw LedgerError(.forbidden, """
+                \(what) waits at its gate for approvals, which `slipway promote` cannot give: an approver approves it with \
+                `slipway approve \(promotion.id)` (`slipway pending` shows what it waits for)
+                """)
+        }
+        if let requirements, let window = requirements.activeFreezes(at: Date()).first {
+            throw LedgerError(.forbidden, """
+                \(what) is held by a freeze window (\(window.summary)); only break glass overrides it: \
+                `slipway approve \(promotion.id) --break-glass --reason R` by a member of \
+                \(requirements.breakGlass?.groups.joined(separator: ", ") ?? "a breakGlass group (the environment names none)")
+                """)
         }
     }
 }

@@ -163,6 +163,18 @@ struct RunCommandTests {
         }
     }
 
+    /// What a run prints while staging's gate waits for its one approval.
+    static let waitingForApproval = "approvals: 0 of 1 (needs group release-managers)"
+
+    /// A new token of grace, a release manager (neither the commit's author nor whoever started the runs).
+    static func releaseManagerToken(_ common: [String]) throws -> String {
+        let created = try SlipwayBinary.run(["token", "create", "--user", "grace", "--group", "release-managers"] + common)
+        guard created.status == 0 else { throw TokenFailure(description: created.stderr) }
+        return created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct TokenFailure: Error, CustomStringConvertible { var description: String }
+
     /// Waits until the log at `path` contains `text` (or the process `pid` ends, or a minute
     /// passes); returns the log.
     static func waitForLog(_ path: String, toContain text: String, while pid: pid_t) async throws -> String {
@@ -193,8 +205,8 @@ struct RunCommandTests {
                 // The first release reaches staging's gate and waits for approval.
                 let firstLog = state.path("first.log")
                 let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
-                let waiting = try await Self.waitForLog(firstLog, toContain: "waiting for approval", while: first)
-                #expect(waiting.contains("waiting for approval"), "\(waiting)")
+                let waiting = try await Self.waitForLog(firstLog, toContain: Self.waitingForApproval, while: first)
+                #expect(waiting.contains(Self.waitingForApproval), "\(waiting)")
                 let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
                 // A release waiting for approval does not hold the environment: a rollback there
                 // is answered at once (staging has nothing live yet), not queued behind the gate.
@@ -221,11 +233,20 @@ struct RunCommandTests {
                 let firstOutput = (try? String(contentsOfFile: firstLog, encoding: .utf8)) ?? ""
                 #expect(firstStatus != 0, "a superseded run does not end as a success: \(firstOutput)")
                 #expect(firstOutput.contains("superseded by model-serve-\(secondSHA.prefix(12))"), "\(firstOutput)")
-                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: waiting for approval", while: second)
-                #expect(secondWaiting.contains("waiting for approval"), "\(secondWaiting)")
+                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: \(Self.waitingForApproval)", while: second)
+                #expect(secondWaiting.contains(Self.waitingForApproval), "\(secondWaiting)")
 
-                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
-                #expect(promoted.status == 0, "\(promoted.stderr)")
+                // `slipway promote` does not pass an approval gate; a release manager's approval does.
+                let refused = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
+                #expect(refused.status != 0)
+                #expect(refused.stderr.contains("waits at its gate for approvals, which `slipway promote` cannot give"), "\(refused.stderr)")
+                let newer = try await TestDatabase.column(
+                    "SELECT id::text FROM promotions WHERE environment = 'staging' AND commit_sha = '\(secondSHA)'", on: configuration
+                ).compactMap { $0 }
+                let approved = try SlipwayBinary.run(
+                    ["approve", newer.first ?? "?"] + common, environment: ["SLIPWAY_TOKEN": try Self.releaseManagerToken(common)]
+                )
+                #expect(approved.status == 0, "\(approved.stderr)")
                 let secondStatus = await DetachedProcess.wait(second)
                 let secondOutput = (try? String(contentsOfFile: secondLog, encoding: .utf8)) ?? ""
                 #expect(secondStatus == 0, "\(secondOutput)")
@@ -271,10 +292,16 @@ struct RunCommandTests {
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let log = state.path("run.log")
                 let runner = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
-                let waiting = try await Self.waitForLog(log, toContain: "[prod] 1. gate after staging: waiting for approval", while: runner)
+                let waiting = try await Self.waitForLog(
+                    log, toContain: "[prod] 1. gate after staging: approvals: 0 of 1 (needs group release-managers)", while: runner
+                )
                 #expect(waiting.contains("[staging] promotion succeeded"), "\(waiting)")
-                let promoted = try SlipwayBinary.run(["promote", "--env", "prod", "--actor", "ada", "--reason", "release"] + common)
-                #expect(promoted.status == 0, "\(promoted.stderr)")
+                let prod = try await TestDatabase.column("SELECT id::text FROM promotions WHERE environment = 'prod'", on: configuration)
+                let approved = try SlipwayBinary.run(
+                    ["approve", prod.first.flatMap { $0 } ?? "?", "--comment", "release"] + common,
+                    environment: ["SLIPWAY_TOKEN": try Self.releaseManagerToken(common)]
+                )
+                #expect(approved.status == 0, "\(approved.stderr)")
                 let status = await DetachedProcess.wait(runner)
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 #expect(status == 0, "\(output)")
@@ -310,8 +337,8 @@ struct RunCommandTests {
                 let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
                 let firstLog = state.path("first.log")
                 let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
-                let waiting = try await Self.waitForLog(firstLog, toContain: "waiting for approval", while: first)
-                #expect(waiting.contains("waiting for approval"), "\(waiting)")
+                let waiting = try await Self.waitForLog(firstLog, toContain: Self.waitingForApproval, while: first)
+                #expect(waiting.contains(Self.waitingForApproval), "\(waiting)")
                 kill(first, SIGKILL)
                 _ = await DetachedProcess.wait(first)
 
@@ -320,8 +347,8 @@ struct RunCommandTests {
                 let secondSHA = try repository.commit("A newer release")
                 let secondLog = state.path("second.log")
                 let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: secondLog)
-                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: waiting for approval", while: second)
-                #expect(secondWaiting.contains("waiting for approval"), "\(secondWaiting)")
+                let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: \(Self.waitingForApproval)", while: second)
+                #expect(secondWaiting.contains(Self.waitingForApproval), "\(secondWaiting)")
                 // Two promotions wait at staging now; name the newer one.
                 let newer = try await TestDatabase.column(
                     "SELECT id::text FROM promotions WHERE environment = 'staging' AND commit_sha = '\(secondSHA)'", on: configuration
@@ -330,9 +357,11 @@ struct RunCommandTests {
                 let ambiguous = try SlipwayBinary.run(["promote", "--env", "staging", "--actor", "grace"] + common)
                 #expect(ambiguous.status != 0)
                 #expect(ambiguous.stderr.contains("more than one promotion waits in staging"), "\(ambiguous.stderr)")
-                let promoted = try SlipwayBinary.run(["promote", "--env", "staging", "--promotion", newerID, "--actor", "grace"] + common)
-                #expect(promoted.status == 0, "\(promoted.stderr)")
-                #expect(promoted.stdout.contains("promotion \(newerID)"), "\(promoted.stdout)")
+                let approved = try SlipwayBinary.run(
+                    ["approve", newerID] + common, environment: ["SLIPWAY_TOKEN": try Self.releaseManagerToken(common)]
+                )
+                #expect(approved.status == 0, "\(approved.stderr)")
+                #expect(approved.stdout.contains("promotion \(newerID) (model-serve-\(secondSHA.prefix(12)) to staging): approved by grace"), "\(approved.stdout)")
                 #expect(await DetachedProcess.wait(second) == 0)
 
                 // The older run is resumed: it must not put the older release back.

@@ -105,7 +105,7 @@ import Testing
               colour: blue
               target: { local: { port: 18080 } }
             """,
-            .at(environmentPath, 6, 3, "unknown key 'colour' in the spec of an Environment; expected one of: order, target, ollama, approvals, freeze, drift")),
+            .at(environmentPath, 6, 3, "unknown key 'colour' in the spec of an Environment; expected one of: order, target, ollama, approvals, freeze, breakGlass, drift")),
     ]
 
     static let wrongTypes: [SpecMistake] = [

@@ -35,7 +35,10 @@ struct HistoryTests {
         )
         // grace approved promotion 2 (a prod one triggered by ada).
         try await TestDatabase.execute(
-            "INSERT INTO approvals (promotion_id, approver, decision, release_fingerprint) VALUES (\(promotions[2].id), 'grace', 'approved', 'fp')",
+            """
+            INSERT INTO approvals (promotion_id, approver, decision, release, release_digest, created_at)
+            VALUES (\(promotions[2].id), 'grace', 'approved', '{}', 'sha256:' || repeat('0', 64), now())
+            """,
             on: configuration
         )
         return promotions

@@ -1,7 +1,7 @@
 import Foundation
 
 extension EnvironmentSpec {
-    static let specKeys = ["order", "target", "ollama", "approvals", "freeze", "drift"]
+    static let specKeys = ["order", "target", "ollama", "approvals", "freeze", "breakGlass", "drift"]
 
     static func decode(spec: MappingReader, metadata: SpecMetadata, location: SourceLocation) -> EnvironmentSpec? {
         let order = spec.int("order", required: true, in: 1...1000)
@@ -21,6 +21,7 @@ extension EnvironmentSpec {
             allowedKeys: ["required", "approvers", "forbidSelfApproval", "expiresAfter"]
         ).flatMap(decodeApprovals)
         let freeze = (spec.sequence("freeze") ?? []).compactMap { decodeFreeze($0, spec.diagnostics) }
+        let breakGlass = spec.mapping("breakGlass", what: "breakGlass", allowedKeys: ["groups"]).flatMap(decodeBreakGlass)
         let drift = spec.mapping("drift", what: "drift", allowedKeys: ["interval", "selfHeal"]).map { reader in
             var settings = DriftSettings()
             if let interval = reader.duration("interval") {
@@ -36,7 +37,7 @@ extension EnvironmentSpec {
         guard let order, let target else { return nil }
         return EnvironmentSpec(
             metadata: metadata, location: location, order: order, target: target, ollamaEndpoints: endpoints,
-            approvals: approvals, freeze: freeze, drift: drift
+            approvals: approvals, freeze: freeze, breakGlass: breakGlass, drift: drift
         )
     }
 
@@ -108,6 +109,29 @@ extension EnvironmentSpec {
             required: required, approvers: approvers, forbidSelfApproval: reader.bool("forbidSelfApproval") ?? true,
             expiresAfter: expiry
         )
+    }
+
+    /// `breakGlass: { groups: [sre-oncall] }`: group names as tokens carry them, without `group:`.
+    private static func decodeBreakGlass(_ reader: MappingReader) -> BreakGlassPolicy? {
+        guard let texts = reader.locatedStringList("groups", required: true) else { return nil }
+        var groups: [String] = []
+        for (text, location) in texts {
+            if text.hasPrefix("group:") {
+                reader.diagnostics.report(
+                    "write the group's name without 'group:' in 'groups' of breakGlass, found \"\(text)\"", at: location
+                )
+            } else if text.hasPrefix("user:") {
+                reader.diagnostics.report("breakGlass 'groups' names groups, not users, found \"\(text)\"", at: location)
+            } else if text.isEmpty || text.contains(where: \.isWhitespace) || text.contains(":") {
+                reader.diagnostics.report("expected a group name in 'groups' of breakGlass, found \"\(text)\"", at: location)
+            } else if !groups.contains(text) {
+                groups.append(text)
+            }
+        }
+        if texts.isEmpty {
+            reader.report("breakGlass 'groups' must name at least one group", at: "groups")
+        }
+        return groups.isEmpty ? nil : BreakGlassPolicy(groups: groups)
     }
 
     private static func decodeFreeze(_ node: SpecNode, _ diagnostics: DiagnosticCollector) -> FreezeWindow? {

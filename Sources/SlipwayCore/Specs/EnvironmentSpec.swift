@@ -8,6 +8,8 @@ public struct EnvironmentSpec: Sendable, Equatable {
     public var ollamaEndpoints: [String]
     public var approvals: ApprovalPolicy?
     public var freeze: [FreezeWindow]
+    /// Who may override a freeze window (`slipway approve --break-glass --reason`); nil: nobody.
+    public var breakGlass: BreakGlassPolicy?
     public var drift: DriftSettings?
 
     public var name: String { metadata.name }
@@ -15,7 +17,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
     public init(
         metadata: SpecMetadata, location: SourceLocation, order: Int, target: DeploymentTarget,
         ollamaEndpoints: [String] = [], approvals: ApprovalPolicy? = nil, freeze: [FreezeWindow] = [],
-        drift: DriftSettings? = nil
+        breakGlass: BreakGlassPolicy? = nil, drift: DriftSettings? = nil
     ) {
         self.metadata = metadata
         self.location = location
@@ -24,6 +26,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
         self.ollamaEndpoints = ollamaEndpoints
         self.approvals = approvals
         self.freeze = freeze
+        self.breakGlass = breakGlass
         self.drift = drift
     }
 }
@@ -52,6 +55,21 @@ public struct KubernetesTarget: Sendable, Equatable {
         self.context = context
         self.namespace = namespace
         self.traffic = traffic
+    }
+}
+
+/// `breakGlass:` of an environment: the groups whose members may promote during a freeze
+/// window. Each override names its reason and is recorded as a break-glass approval.
+public struct BreakGlassPolicy: Sendable, Equatable {
+    public var groups: [String]
+
+    public init(groups: [String]) {
+        self.groups = groups
+    }
+
+    /// Whether a person in `groups` may break glass.
+    public func admits(groups memberOf: Set<String>) -> Bool {
+        groups.contains { memberOf.contains($0) }
     }
 }
 

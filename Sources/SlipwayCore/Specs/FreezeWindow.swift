@@ -88,6 +88,22 @@ public struct FreezeWindow: Sendable, Equatable {
         }
     }
 
+    /// When the window ends, seen from `date` inside it: the next `to` after `date` (for a weekly
+    /// window, in its time zone, summer time included). Nil when `date` is outside the window.
+    public func end(after date: Date) -> Date? {
+        guard contains(date), let zone = TimeZone(identifier: timeZone) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        switch to {
+        case .weekly(let weekday, let hour, let minute):
+            // Ours is 1 = Monday; Calendar's weekday is 1 = Sunday.
+            let components = DateComponents(hour: hour, minute: minute, second: 0, weekday: weekday % 7 + 1)
+            return calendar.nextDate(after: date, matching: components, matchingPolicy: .nextTime)
+        case .once:
+            return instant(to, calendar)
+        }
+    }
+
     private func minuteOfWeek(_ weekday: Int, _ hour: Int, _ minute: Int) -> Int {
         (weekday - 1) * 24 * 60 + hour * 60 + minute
     }

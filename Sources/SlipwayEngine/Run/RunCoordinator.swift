@@ -170,7 +170,8 @@ public struct RunCoordinator: Sendable {
                 launch: ReleaseLaunch(
                     releaseID: releaseID, commitSHA: run.commitSHA, executable: binary.location, model: model,
                     ollamaEndpoints: environment.ollamaEndpoints, keysFile: local.directory + "/keys.json"
-                )
+                ),
+                gate: .ledger(ledger, environment: environment, actor: actor)
             )
             let status = try await driver(for: LocalReleaseTarget(environment: local))
                 .drive(promotionID: waiting.id, plan: plan, services: services, stoppingAfterGate: true)
@@ -216,7 +217,8 @@ public struct RunCoordinator: Sendable {
                 ollamaEndpoints: environment.ollamaEndpoints, keysFile: keys.keysFile
             ),
             smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
-            readFile: { [self] path in try readFile(path, at: run.commitSHA) }
+            readFile: { [self] path in try readFile(path, at: run.commitSHA) },
+            gate: .ledger(ledger, environment: environment, actor: actor)
         )
         _ = try await driver(for: target).drive(
             promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services

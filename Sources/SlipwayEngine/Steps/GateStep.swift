@@ -1,10 +1,19 @@
+import Foundation
 import SlipwayCore
+import SlipwayLedger
 
-/// Opens when the stage may start: after its soak time (measured from when the gate first
-/// started, which is when the previous stage succeeded), and, when the stage needs approval,
-/// once `slipway promote --env E` finishes the step (approvals by policy arrive with `slipway serve`).
+/// Opens when the stage may start: the earlier stage succeeded with this release, its soak time
+/// has passed, no freeze window holds (or someone allowed to broke glass) and enough people have
+/// approved this exact release (``GateRequirements/evaluate(_:at:)``). A rejection fails it.
+///
+/// While people can still change the answer, each run listens for decisions (`LISTEN
+/// slipway_gates`) for up to ``decisionWait`` and decides again the moment one is recorded, so
+/// the gate moves within a second of the deciding approval; between runs the driver looks for a
+/// newer release that supersedes this one.
 struct GateStep: PromotionStepRunner {
     static let kind = StepKind.gate
+    /// How long one run waits for a decision before it hands back to the driver.
+    static let decisionWait: Duration = .seconds(1)
 
     struct Config: Decodable, Sendable {
         var after: String
@@ -13,15 +22,110 @@ struct GateStep: PromotionStepRunner {
     }
 
     func run(_ config: Config, context: StepContext) async -> StepOutcome {
-        if let soakMs = config.soakMs {
-            let soak = Duration.milliseconds(Int64(soakMs))
-            if context.elapsed < soak {
-                return .running(retryAfter: soak - context.elapsed, note: "soaking after \(config.after)")
+        let soak = config.soakMs.map { Duration.milliseconds(Int64($0)) }
+        guard let source = context.services.gate else {
+            return withoutLedger(config, soak: soak, context: context)
+        }
+        let environment = source.environment
+        let requirements = GateRequirements(
+            afterStage: config.after, soak: soak, approvals: config.approval == true ? environment.approvals : nil,
+            freeze: environment.freeze, breakGlass: environment.breakGlass
+        )
+        let decide: @Sendable () async throws -> GateVerdict = {
+            requirements.evaluate(try await source.facts(context.promotionID, requirements), at: context.now())
+        }
+        do {
+            guard requirements.involvesPeople else {
+                return outcome(try await decide(), config: config, retry: nil)
             }
+            return try await source.listening(context.promotionID) { waitForDecision in
+                let first = try await decide()
+                guard case .waiting = first else { return outcome(first, config: config, retry: .zero) }
+                let verdict = await waitForDecision(Self.decisionWait) ? try await decide() : first
+                return outcome(verdict, config: config, retry: .zero)
+            }
+        } catch is CancellationError {
+            return .failedRetryable(reason: "stopped while reading the gate's facts")
+        } catch {
+            return .failedRetryable(reason: "cannot read what the gate decides on: \(error)")
+        }
+    }
+
+    /// The step's answer to `verdict`. A waiting gate is tried again after `retry` (nil: when time
+    /// alone would change the answer, or in a second); its note says what it waits for in words
+    /// that stay the same until something changes.
+    func outcome(_ verdict: GateVerdict, config: Config, retry: Duration?) -> StepOutcome {
+        switch verdict {
+        case .open(let opening):
+            var evidence: [String: JSONValue] = ["after": .string(config.after)]
+            if !opening.approvedBy.isEmpty { evidence["approvedBy"] = .array(opening.approvedBy.map { .string($0) }) }
+            if let glass = opening.breakGlass {
+                evidence["breakGlass"] = .object([
+                    "by": .string(glass.user), "reason": .string(glass.reason), "windows": .array(glass.windows.map { .string($0) }),
+                ])
+            }
+            return .done(evidence: .object(evidence))
+        case .waiting(let waits, let recheckAfter):
+            let note = waits.map(\.lastingDescription).joined(separator: " · ")
+            return .running(retryAfter: retry ?? recheckAfter ?? .seconds(1), note: note)
+        case .failed(let rejection):
+            var evidence: [String: JSONValue] = ["rejectedBy": .string(rejection.user)]
+            if let comment = rejection.comment { evidence["comment"] = .string(comment) }
+            return .failedTerminal(reason: rejection.description, evidence: .object(evidence))
+        }
+    }
+
+    /// A runner given no ledger (a driver under test): the soak counts from the gate's first
+    /// start, and a gate that needs approval waits for `slipway promote`.
+    func withoutLedger(_ config: Config, soak: Duration?, context: StepContext) -> StepOutcome {
+        if let soak, context.elapsed < soak {
+            return .running(retryAfter: soak - context.elapsed, note: "soaking after \(config.after)")
         }
         if config.approval == true {
-            return .running(retryAfter: .seconds(1), note: "waiting for approval (`slipway promote --env \(context.environment)`)")
+            return .running(retryAfter: .seconds(1), note: "waiting for approval, which this runner reads from no ledger")
         }
         return .done(evidence: .object(["after": .string(config.after)]))
+    }
+}
+
+/// Where a gate step gets what it decides on: the environment's rules (from the specs at the
+/// release's commit), the facts in the ledger, and word of a decision as soon as it is recorded.
+public struct GateSource: Sendable {
+    public typealias Listening = @Sendable (
+        _ promotionID: Int64, _ body: (_ waitForDecision: @Sendable (Duration) async -> Bool) async throws -> StepOutcome
+    ) async throws -> StepOutcome
+
+    public var environment: EnvironmentSpec
+    /// Records what the gate requires (once) and reads the facts it decides on.
+    public var facts: @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts
+    /// Runs the body while listening for decisions about the promotion.
+    public var listening: Listening
+
+    public init(
+        environment: EnvironmentSpec,
+        facts: @escaping @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts,
+        listening: @escaping Listening
+    ) {
+        self.environment = environment
+        self.facts = facts
+        self.listening = listening
+    }
+
+    /// Facts from `ledger`, decisions heard with `LISTEN slipway_gates`.
+    public static func ledger(_ ledger: Ledger, environment: EnvironmentSpec, actor: String) -> GateSource {
+        GateSource(
+            environment: environment,
+            facts: { promotionID, requirements in
+                try await ledger.transaction { tx in
+                    try await tx.recordGateRequirements(promotionID: promotionID, requirements, actor: actor)
+                    return try await tx.gateFacts(promotionID: promotionID, requirements: requirements)
+                }
+            },
+            listening: { promotionID, body in
+                try await ledger.listeningForGateDecisions(promotionID: promotionID) { signal in
+                    try await body { limit in await signal.wait(upTo: limit) }
+                }
+            }
+        )
     }
 }

@@ -14,6 +14,9 @@ public struct StepServices: Sendable {
     /// Reads a file of the commit being released (a Modelfile), or nil when it is not there.
     public var readFile: @Sendable (String) async throws -> String?
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// What gate steps decide on (the environment's rules, the ledger's facts); nil: a gate
+    /// counts its soak from its own start and waits for `slipway promote` where approval is needed.
+    public var gate: GateSource?
 
     /// The client steps use unless told otherwise: a refused connection fails at once (after a
     /// 2 s connect timeout) instead of being retried until the request's deadline, so a release
@@ -25,7 +28,8 @@ public struct StepServices: Sendable {
     public init(
         pipeline: PipelineSpec, launch: ReleaseLaunch, httpClient: HTTPClient = StepServices.httpClient, smokeHeaders: [String: String] = [:],
         readFile: @escaping @Sendable (String) async throws -> String? = { _ in nil },
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        gate: GateSource? = nil
     ) {
         self.pipeline = pipeline
         self.launch = launch
@@ -33,5 +37,6 @@ public struct StepServices: Sendable {
         self.smokeHeaders = smokeHeaders
         self.readFile = readFile
         self.sleep = sleep
+        self.gate = gate
     }
 }

@@ -1,0 +1,173 @@
+import Foundation
+import PostgresNIO
+import SlipwayCore
+
+/// A promotion waiting at its gate, with what the gate decides on: for `slipway pending`.
+public struct WaitingGate: Sendable {
+    public var promotion: PromotionRecord
+    public var step: StepRecord
+    /// Nil until the gate has run once (it records them then).
+    public var requirements: GateRequirements?
+    public var facts: GateFacts?
+    public var approvals: [ApprovalRecord]
+}
+
+/// A decision just recorded, and the gate as it stands with it.
+public struct RecordedDecision: Sendable {
+    public var approval: ApprovalRecord
+    public var promotion: PromotionRecord
+    public var verdict: GateVerdict
+}
+
+extension LedgerTransaction {
+    /// Keeps what the promotion's gate requires, the first time its gate runs (a runner that
+    /// resumes reads the same specs, so later calls change nothing).
+    public func recordGateRequirements(promotionID: Int64, _ requirements: GateRequirements, actor: String) async throws {
+        let json = StepRecord.text(requirements.json)
+        let inserted = try await query("""
+            INSERT INTO gates (promotion_id, requirements, recorded_at) VALUES (\(promotionID), \(json)::jsonb, \(now()))
+            ON CONFLICT (promotion_id) DO NOTHING RETURNING promotion_id
+            """)
+        for try await _ in inserted {
+            try await appendEvent(NewEvent(
+                actor: actor, kind: "gate.requirements", subject: "promotion/\(promotionID)", payload: requirements.json
+            ))
+        }
+    }
+
+    /// What the promotion's gate requires, as its first run recorded it.
+    public func gateRequirements(promotionID: Int64) async throws -> GateRequirements? {
+        for try await text in try await query("SELECT requirements::text FROM gates WHERE promotion_id = \(promotionID)").decode(String.self) {
+            guard let requirements = GateRequirements(json: try StepRecord.json(text)) else {
+                throw LedgerError(.query, "the gate requirements of promotion \(promotionID) cannot be read")
+            }
+            return requirements
+        }
+        return nil
+    }
+
+    /// The exact release the promotion promotes: its commit, the digests of its run's artifacts,
+    /// and the model digest its model step recorded — or, before that step ran, the one the
+    /// earlier stage `after` recorded for the same run.
+    public func releaseBinding(of promotion: PromotionRecord, after: String?) async throws -> ReleaseBinding {
+        var artifacts: [String: String] = [:]
+        for artifact in try await self.artifacts(runID: promotion.runID) { artifacts[artifact.name] = artifact.digest }
+        var model = try await modelDigest(promotionID: promotion.id)
+        if model == nil, let after, let earlier = try await self.promotion(runID: promotion.runID, environment: after) {
+            model = try await modelDigest(promotionID: earlier.id)
+        }
+        return ReleaseBinding(commitSHA: promotion.commitSHA, artifacts: artifacts, modelDigest: model)
+    }
+
+    private func modelDigest(promotionID: Int64) async throws -> String? {
+        let rows = try await query("""
+            SELECT s.result->>'digest' FROM promotion_steps s
+            WHERE s.promotion_id = \(promotionID) AND s.kind = 'model' AND s.status = 'succeeded'
+            ORDER BY s.ordinal DESC LIMIT 1
+            """)
+        for try await digest in rows.decode(String?.self) { return digest }
+        return nil
+    }
+
+    /// Everything the promotion's gate decides on, read now.
+    public func gateFacts(promotionID: Int64, requirements: GateRequirements) async throws -> GateFacts {
+        guard let promotion = try await promotion(id: promotionID) else {
+            throw LedgerError(.notFound, "there is no promotion \(promotionID)")
+        }
+        let run = try await self.run(id: promotion.runID)
+        var succeededAt: Date?
+        if let earlier = try await self.promotion(runID: promotion.runID, environment: requirements.afterStage), earlier.status == .succeeded {
+            succeededAt = earlier.finishedAt
+        }
+        return GateFacts(
+            previousStageSucceededAt: succeededAt,
+            release: try await releaseBinding(of: promotion, after: requirements.afterStage),
+            commitAuthor: run?.commitAuthor, triggeredBy: run?.triggeredBy,
+            decisions: try await approvals(promotionID: promotionID).map(\.decision)
+        )
+    }
+
+    /// Records `request` about promotion `promotionID`'s gate, made with `token`, if the gate's
+    /// rules allow it (otherwise `.forbidden`, saying why), and tells every runner listening on
+    /// ``Ledger/gateChannel`` — when this transaction commits — so the gate moves at once.
+    public func recordGateDecision(
+        promotionID: Int64, _ request: GateDecisionRequest, token: APITokenRecord
+    ) async throws -> RecordedDecision {
+        var locked: PromotionRecord?
+        for try await row in try await query("SELECT \(unescaped: PromotionRecord.columns) FROM promotions p WHERE p.id = \(promotionID) FOR UPDATE") {
+            locked = try PromotionRecord(row: row)
+        }
+        guard let promotion = locked else {
+            throw LedgerError(.notFound, "there is no promotion \(promotionID); `slipway pending` lists those waiting at a gate")
+        }
+        let what = "promotion \(promotionID) (\(promotion.releaseID) to \(promotion.environment))"
+        switch promotion.status {
+        case .pending, .waiting: break
+        case .progressing: throw LedgerError(.conflict, "\(what) has passed its gate and is under way; it is too late to decide")
+        default: throw LedgerError(.conflict, "\(what) is \(promotion.status.rawValue); there is nothing to decide")
+        }
+        guard let gate = try await steps(promotionID: promotionID).first(where: { $0.kind == StepKind.gate.rawValue }) else {
+            throw LedgerError(.conflict, "\(what) has no gate to decide at")
+        }
+        if gate.status.isFinished {
+            throw LedgerError(.conflict, "\(what) is past its gate (\(gate.status.rawValue)); it is too late to decide")
+        }
+        guard let requirements = try await gateRequirements(promotionID: promotionID) else {
+            throw LedgerError(.conflict, "\(what) has not reached its gate yet; try again when `slipway pending` lists it")
+        }
+        let facts = try await gateFacts(promotionID: promotionID, requirements: requirements)
+        let at = now()
+        let request = GateDecisionRequest(
+            user: token.user, groups: Set(token.groups), verdict: request.verdict, comment: request.comment,
+            breakGlassReason: request.breakGlassReason
+        )
+        if let refusal = requirements.refusal(of: request, facts: facts, at: at) {
+            throw LedgerError(.forbidden, "\(what): \(refusal)")
+        }
+        let expiresAt = request.verdict == .approved ? requirements.approvals?.expiry(ofApprovalAt: at) : nil
+        let release = facts.release
+        let inserted = try await query("""
+            INSERT INTO approvals AS a (promotion_id, approver, approver_groups, decision, comment, release, release_digest,
+                                        created_at, expires_at, break_glass, reason, token_id)
+            VALUES (\(promotionID), \(token.user), \(token.groups.sorted()), \(request.verdict.rawValue), \(request.comment),
+                    \(StepRecord.text(release.json))::jsonb, \(release.digest), \(at), \(expiresAt),
+                    \(request.breakGlassReason != nil), \(request.breakGlassReason), \(token.id))
+            RETURNING \(unescaped: ApprovalRecord.columns)
+            """)
+        var recorded: ApprovalRecord?
+        for try await row in inserted { recorded = try ApprovalRecord(row: row) }
+        guard let approval = recorded else { throw LedgerError(.query, "the decision about \(what) was not recorded") }
+        var payload: [String: JSONValue] = [
+            "approval": .number(Double(approval.id)), "user": .string(token.user), "groups": .array(token.groups.sorted().map { .string($0) }),
+            "decision": .string(request.verdict.rawValue), "release": release.json, "releaseDigest": .string(release.digest),
+            "token": .number(Double(token.id)), "breakGlass": .bool(approval.breakGlass),
+        ]
+        if let comment = request.comment { payload["comment"] = .string(comment) }
+        if let reason = request.breakGlassReason { payload["reason"] = .string(reason) }
+        let kind = approval.breakGlass ? "approval.break_glass" : "approval.\(request.verdict.rawValue)"
+        try await appendEvent(NewEvent(actor: token.user, kind: kind, subject: "promotion/\(promotionID)", payload: .object(payload)))
+        try await query("SELECT pg_notify(\(Ledger.gateChannel), \(String(promotionID)))")
+        var decided = facts
+        decided.decisions.append(approval.decision)
+        return RecordedDecision(approval: approval, promotion: promotion, verdict: requirements.evaluate(decided, at: at))
+    }
+
+    /// Promotions whose next step is a gate that is under way, oldest first, with what their
+    /// gates decide on.
+    public func waitingGates() async throws -> [WaitingGate] {
+        var gates: [WaitingGate] = []
+        for promotion in try await unfinishedPromotions() where promotion.status != .progressing {
+            guard let step = try await steps(promotionID: promotion.id).first(where: { !$0.status.isFinished }),
+                  step.kind == StepKind.gate.rawValue, step.status == .running
+            else { continue }
+            let requirements = try await gateRequirements(promotionID: promotion.id)
+            var facts: GateFacts?
+            if let requirements { facts = try await gateFacts(promotionID: promotion.id, requirements: requirements) }
+            gates.append(WaitingGate(
+                promotion: promotion, step: step, requirements: requirements, facts: facts,
+                approvals: try await approvals(promotionID: promotion.id)
+            ))
+        }
+        return gates
+    }
+}
