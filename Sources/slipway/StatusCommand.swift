@@ -25,6 +25,35 @@ struct StatusCommand: AsyncParsableCommand {
         var proxy: String
         var state: TargetState
         var promotion: String?
+        /// Where the stable release came from, from the ledger.
+        var live: Live?
+    }
+
+    /// The stable release's provenance: its commit, the ModelServe artifact's digest, the model.
+    struct Live: Encodable {
+        var releaseID: String
+        var commit: String
+        var artifactDigest: String?
+        var model: String?
+        var modelDigest: String?
+    }
+
+    /// The provenance of each release in `releases`, by release id.
+    static func provenance(of releases: Set<String>, environment: [String: String], ledger: Ledger) async throws -> [String: Live] {
+        try await ledger.transaction { tx in
+            var found: [String: Live] = [:]
+            for release in releases {
+                guard let runID = try await tx.runID(releaseID: release), let bill = try await tx.releaseBill(runID: runID) else { continue }
+                let binary = bill.artifacts.first { $0.name == "binary" } ?? bill.artifacts.first { $0.kind == "binary" }
+                // The model as this environment's promotion of the release recorded it.
+                let model = bill.promotions.last { $0.promotion.environment == environment[release] && $0.model != nil }?.model ?? bill.model
+                found[release] = Live(
+                    releaseID: release, commit: bill.run.commitSHA, artifactDigest: binary?.digest, model: model?.name,
+                    modelDigest: model?.digest
+                )
+            }
+            return found
+        }
     }
 
     func run() async throws {
@@ -58,6 +87,14 @@ struct StatusCommand: AsyncParsableCommand {
                 let proxy = local.haproxy.runningPID().map { "haproxy pid \($0)" } ?? "down"
                 rows.append(Row(environment: environment.name, url: target.liveURL, proxy: proxy, state: await target.state(), promotion: unfinished[environment.name]))
             }
+            var stableIn: [String: String] = [:]
+            for row in rows { if let stable = row.state.stable { stableIn[stable.releaseID] = row.environment } }
+            let provenance = try await DatabaseSource.withLedger(global) { ledger in
+                try await Self.provenance(of: Set(stableIn.keys), environment: stableIn, ledger: ledger)
+            }
+            for index in rows.indices {
+                if let stable = rows[index].state.stable { rows[index].live = provenance[stable.releaseID] }
+            }
             if output == .json {
                 try printJSON(rows)
                 return
@@ -71,6 +108,18 @@ struct StatusCommand: AsyncParsableCommand {
                 table.add([row.environment, row.url, row.proxy, describe(row.state.stable), describe(row.state.candidate), row.promotion ?? "-"])
             }
             print(table.render())
+            let live = rows.compactMap { row in row.live.map { (row.environment, $0) } }
+            if !live.isEmpty {
+                var provenance = TextTable(["LIVE IN", "COMMIT", "MODELSERVE ARTIFACT", "MODEL"])
+                for (environment, release) in live {
+                    provenance.add([
+                        environment, String(release.commit.prefix(12)), release.artifactDigest ?? "-",
+                        release.model.map { name in name + (release.modelDigest.map { " (digest \($0.prefix(12)))" } ?? "") } ?? "-",
+                    ])
+                }
+                print("")
+                print(provenance.render())
+            }
         }
     }
 }

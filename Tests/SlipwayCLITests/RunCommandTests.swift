@@ -315,6 +315,15 @@ struct RunCommandTests {
                 let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
                 #expect((stable?["releaseID"] as? String)?.hasPrefix("model-serve-") == true)
                 #expect(stable?["weight"] as? Int == 100)
+                // What runs there, from the ledger: the commit, the artifact's digest, the model and its digest.
+                let provenance = rows.first?["live"] as? [String: Any]
+                let head = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(provenance?["commit"] as? String == head)
+                #expect((provenance?["artifactDigest"] as? String)?.hasPrefix("sha256:") == true)
+                #expect(provenance?["model"] as? String == "sim-small:latest")
+                #expect((provenance?["modelDigest"] as? String)?.isEmpty == false)
+                let table = try SlipwayBinary.run(["status"] + common)
+                #expect(table.stdout.contains("LIVE IN") && table.stdout.contains(String(head.prefix(12))), "\(table.stdout)")
             }
         }
     }
