@@ -130,6 +130,46 @@ struct RunCommandTests {
         }
     }
 
+    @Test(
+        "a runner SIGKILLed at a point of a canary is finished by the next `slipway run`: no step started twice, both promotions succeed",
+        arguments: ["[staging] 3. deploy the canary: succeeded", "[staging] 4. set weight 50: succeeded", "[staging] 5. pause 2s …"]
+    )
+    func killedMidCanaryIsResumed(at point: String) async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, stagingPort) = try Self.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { pause: 2s }, { setWeight: 100 } ]"
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let log = state.path("first.log")
+                let first = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
+                let output = try await Self.waitForLog(log, toContain: point, while: first)
+                #expect(output.contains(point), "the run never got to \(point): \(output)")
+                kill(first, SIGKILL)
+                _ = await DetachedProcess.wait(first)
+
+                let second = try SlipwayBinary.run(["run"] + common)
+                #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+                #expect(second.stdout.contains("resuming run 1"))
+                // Every step started once per attempt, across both runners.
+                let starts = try await TestDatabase.column(
+                    "SELECT count(*)::text FROM events WHERE kind = 'step.started'", on: configuration
+                )
+                let attempts = try await TestDatabase.column("SELECT sum(attempt)::text FROM promotion_steps", on: configuration)
+                #expect(starts == attempts, "a step was started again after the kill")
+                let statuses = try await TestDatabase.column("SELECT status FROM promotions ORDER BY id", on: configuration)
+                #expect(statuses == ["succeeded", "succeeded"])
+                #expect(LoopbackPort.isListening(stagingPort))
+                let verify = try SlipwayBinary.run(["audit", "verify"] + common)
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            }
+        }
+    }
+
     @Test("two runners started together on one database: each environment is promoted once, by one of them at a time")
     func twoRunnersOneDatabase() async throws {
         try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
