@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayEngine
+import SlipwayTargets
 
 /// Prints a run's progress: one line per step start and end, and the waits.
 final class ProgressPrinter: @unchecked Sendable {
@@ -7,6 +8,31 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func line(_ text: String) {
         lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    }
+
+    /// What a poll of `slipway watch` or `slipway serve` found, or how a run it started ended.
+    func print(_ poll: BranchWatcher.Poll) {
+        switch poll {
+        case .unchanged: break
+        case .skipped(let commit, let changed):
+            line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
+        case .started(let commit):
+            line("\(commit): new tip; starting its run")
+        case .resuming(let commit, let run):
+            line("\(commit): resuming run \(run), left unfinished")
+        case .ran(let commit, let run, let status):
+            line("\(commit): run \(run) \(status.rawValue)")
+        case .runFailed(let commit, let error):
+            line("\(commit): the run stopped: \(error)")
+        }
+    }
+
+    /// What a drift check of `environment` found, and what healing did.
+    func print(drift report: DriftReport, in environment: String) {
+        let found = report.found.map(\.description).joined(separator: "; ")
+        let repaired = report.repaired.isEmpty ? "" : " — " + report.repaired.joined(separator: "; ")
+        let failed = report.failures.isEmpty ? "" : " — not repaired: " + report.failures.joined(separator: "; ")
+        line("\(environment): drift: \(found)\(repaired)\(failed)")
     }
 
     func print(_ progress: RunProgress) {

@@ -33,16 +33,7 @@ struct RollbackCommand: AsyncParsableCommand {
                 throw CommandError("the specs at HEAD are not valid; run `slipway validate`")
             }
             guard let environment = specs.environment(named: env) else { throw CommandError("there is no environment '\(env)'") }
-            let spec: PipelineSpec
-            if let pipeline {
-                guard let match = specs.pipeline(named: pipeline) else { throw CommandError("there is no pipeline '\(pipeline)'") }
-                spec = match
-            } else {
-                guard specs.pipelines.count == 1, let only = specs.pipelines.first else {
-                    throw CommandError("name the pipeline with --pipeline: \(specs.pipelines.map(\.name).joined(separator: ", "))")
-                }
-                spec = only
-            }
+            let spec = try specs.chosenPipeline(named: pipeline)
             let who = CurrentUser.name(or: actor)
             let moved = try await DatabaseSource.withLedger(global) { ledger in
                 try await EnvironmentRollback(ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: who)

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard case .success(let specs) = SpecLoader.load(snapshot.files) else {
                 throw CommandError("the specs at HEAD are not valid; run `slipway validate`")
             }
-            let spec = try Self.pipeline(named: pipeline, in: specs)
+            let spec = try specs.chosenPipeline(named: pipeline)
             let pollEvery = interval.flatMap(SpecDuration.parse) ?? spec.source.pollInterval
             var configuration = ServerConfiguration()
             configuration.listen = ListenAddress(listen) ?? configuration.listen
@@ -93,49 +93,17 @@ struct ServeCommand: AsyncParsableCommand {
                         ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: logger
                     ),
                     environments: specs.environments
-                ) { environment, report in
-                    let found = report.found.map(\.description).joined(separator: "; ")
-                    let repaired = report.repaired.isEmpty ? "" : " — " + report.repaired.joined(separator: "; ")
-                    let failed = report.failures.isEmpty ? "" : " — not repaired: " + report.failures.joined(separator: "; ")
-                    printer.line("\(environment): drift: \(found)\(repaired)\(failed)")
-                }
+                ) { environment, report in printer.print(drift: report, in: environment) }
                 let hooks = [("github", configuration.secrets.github), ("gitlab", configuration.secrets.gitlab)]
                     .map { name, secret in "/hooks/\(name) \(secret == nil ? "off" : "on")" }.joined(separator: ", ")
                 printer.line("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(pollEvery)); \(hooks)")
                 try await server.run(
-                    trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in Self.print(poll, to: printer) },
+                    trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in printer.print(poll) },
                     drift: drift,
                     announce: { printer.line($0) }
                 )
             }
             printer.line("stopped serving")
-        }
-    }
-
-    static func pipeline(named name: String?, in specs: SpecSet) throws -> PipelineSpec {
-        if let name {
-            guard let match = specs.pipeline(named: name) else { throw CommandError("there is no pipeline '\(name)'") }
-            return match
-        }
-        guard specs.pipelines.count == 1, let only = specs.pipelines.first else {
-            throw CommandError("name the pipeline with --pipeline: \(specs.pipelines.map(\.name).joined(separator: ", "))")
-        }
-        return only
-    }
-
-    static func print(_ poll: BranchWatcher.Poll, to printer: ProgressPrinter) {
-        switch poll {
-        case .unchanged: break
-        case .skipped(let commit, let changed):
-            printer.line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
-        case .started(let commit):
-            printer.line("\(commit): new tip; starting its run")
-        case .resuming(let commit, let run):
-            printer.line("\(commit): resuming run \(run), left unfinished")
-        case .ran(let commit, let run, let status):
-            printer.line("\(commit): run \(run) \(status.rawValue)")
-        case .runFailed(let commit, let error):
-            printer.line("\(commit): the run stopped: \(error)")
         }
     }
 }

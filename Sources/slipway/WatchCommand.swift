@@ -38,16 +38,7 @@ struct WatchCommand: AsyncParsableCommand {
             guard case .success(let specs) = SpecLoader.load(snapshot.files) else {
                 throw CommandError("the specs at HEAD are not valid; run `slipway validate`")
             }
-            let spec: PipelineSpec
-            if let pipeline {
-                guard let match = specs.pipeline(named: pipeline) else { throw CommandError("there is no pipeline '\(pipeline)'") }
-                spec = match
-            } else {
-                guard specs.pipelines.count == 1, let only = specs.pipelines.first else {
-                    throw CommandError("name the pipeline with --pipeline: \(specs.pipelines.map(\.name).joined(separator: ", "))")
-                }
-                spec = only
-            }
+            let spec = try specs.chosenPipeline(named: pipeline)
             var every = spec.source.pollInterval
             if let interval {
                 guard let parsed = SpecDuration.parse(interval) else {
@@ -76,26 +67,9 @@ struct WatchCommand: AsyncParsableCommand {
                 }
                 try await withSignalCancellation {
                     async let drift: Void = monitor.run(specs.environments) { environment, report in
-                        let found = report.found.map(\.description).joined(separator: "; ")
-                        let done = report.repaired.isEmpty ? "" : " — " + report.repaired.joined(separator: "; ")
-                        let failed = report.failures.isEmpty ? "" : " — not repaired: " + report.failures.joined(separator: "; ")
-                        printer.line("\(environment): drift: \(found)\(done)\(failed)")
+                        printer.print(drift: report, in: environment)
                     }
-                    try await watcher.run(interval: pollEvery) { poll in
-                        switch poll {
-                        case .unchanged: break
-                        case .skipped(let commit, let changed):
-                            printer.line("\(commit): \(changed) changed path\(changed == 1 ? "" : "s"), none under the pipeline's source paths; not run")
-                        case .started(let commit):
-                            printer.line("\(commit): new tip; starting its run")
-                        case .resuming(let commit, let run):
-                            printer.line("\(commit): resuming run \(run), left unfinished")
-                        case .ran(let commit, let run, let status):
-                            printer.line("\(commit): run \(run) \(status.rawValue)")
-                        case .runFailed(let commit, let error):
-                            printer.line("\(commit): the run stopped: \(error)")
-                        }
-                    }
+                    try await watcher.run(interval: pollEvery) { poll in printer.print(poll) }
                     await drift
                 }
             }
