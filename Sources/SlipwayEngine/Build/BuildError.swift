@@ -116,6 +116,6 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private static func indented(_ tail: String) -> String {
         guard !tail.isEmpty else { return "  (the step printed nothing)\n" }
-        return tail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") + "\n"
+        return LogTail.quoted(tail)
     }
 }

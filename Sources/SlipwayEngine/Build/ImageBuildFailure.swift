@@ -48,7 +48,7 @@ public struct ImageBuildFailure: Error, Sendable, Equatable, CustomStringConvert
         if let logTail {
             text += logTail.isEmpty
                 ? "  (the builder printed nothing)\n"
-                : logTail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") + "\n"
+                : LogTail.quoted(logTail)
         }
         return text + "  what to do: \(advice)"
     }

@@ -5,6 +5,11 @@ import Foundation
 public enum LogTail {
     /// The last `lines` lines of the file at `path`, from at most its last `maxBytes` bytes
     /// (a longer line is cut at its start); `""` when the file is missing or empty.
+    /// `tail` quoted under an error message, each line as `  | line`, ending with a newline.
+    static func quoted(_ tail: String) -> String {
+        tail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") + "\n"
+    }
+
     public static func read(path: String, lines: Int = 40, maxBytes: Int = 16 * 1024) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }

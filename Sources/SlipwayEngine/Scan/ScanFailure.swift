@@ -44,7 +44,7 @@ public struct ScanFailure: Error, Sendable, Equatable, CustomStringConvertible {
         if let logPath { text += "; its log is \(logPath)" }
         text += "\n"
         if let logTail, !logTail.isEmpty {
-            text += logTail.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n") + "\n"
+            text += LogTail.quoted(logTail)
         }
         return text + "  what to do: \(advice)"
     }
