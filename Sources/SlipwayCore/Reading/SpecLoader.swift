@@ -96,7 +96,8 @@ public enum SpecLoader {
         }
     }
 
-    private static func describe(_ error: YamlError) -> (String, Mark?) {
+    /// A YAML parser's error in words, with where it is when known (specs and ignore files alike).
+    static func describe(_ error: YamlError) -> (String, Mark?) {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),

@@ -71,7 +71,7 @@ public struct ScanIgnoreList: Sendable, Hashable, Codable {
             }
             return SpecNode(node, file: file)
         } catch let error as YamlError {
-            let (message, mark) = describe(error)
+            let (message, mark) = SpecLoader.describe(error)
             diagnostics.report(message, at: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1))
         } catch {
             diagnostics.report("could not read YAML: \(error)", at: .start(of: file))
@@ -130,21 +130,5 @@ public struct ScanIgnoreList: Sendable, Hashable, Codable {
             return nil
         }
         return value
-    }
-
-    private static func describe(_ error: YamlError) -> (String, Mark?) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text): " } ?? ""
-            return ("malformed YAML: \(prefix)\(problem)", mark)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping; each key may appear once", context.mark)
-        case .reader(let problem, _, _, _):
-            return ("the file is not readable text: \(problem)", nil)
-        default:
-            return ("malformed YAML: \(error)", nil)
-        }
     }
 }
