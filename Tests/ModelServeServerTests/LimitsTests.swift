@@ -23,18 +23,20 @@ extension ModelServeServer {
 
         @Test("beyond in-flight and queue bounds: 503 with Retry-After at once; a queued request gives up at its deadline; a slow upstream gets 504")
         func backpressure() async throws {
+            // The upstream takes longer than any deadline here; the test waits on model-serve's own
+            // gauges (not on sleeps) so a busy machine cannot reorder the three requests.
             try await ServeFixture.with(
-                sims: [["--latency", "sim-small=2500"]],
-                serve: ["--max-in-flight", "1", "--max-queue", "1", "--request-timeout", "1s"]
+                sims: [["--latency", "sim-small=30000"]],
+                serve: ["--max-in-flight", "1", "--max-queue", "1", "--request-timeout", "6s"]
             ) { fixture in
                 try await fixture.waitUntilReady()
                 let body = #"{"prompt": "x", "max_tokens": 1}"#
                 let key = fixture.fullKey
                 async let first = fixture.send("/v1/generate", key: key, json: body)
-                try await Task.sleep(for: .milliseconds(150))
-                // A caller that will give up after 400 ms says so; it must not wait in the queue longer.
-                async let second = fixture.send("/v1/generate", key: key, json: body, headers: [("X-Request-Timeout", "400ms")])
-                try await Task.sleep(for: .milliseconds(150))
+                #expect(try await fixture.gaugeBecomes("modelserve_upstream_in_flight", 1), "the first request never went upstream")
+                // A caller that will give up after 3 s says so; it must not wait in the queue longer.
+                async let second = fixture.send("/v1/generate", key: key, json: body, headers: [("X-Request-Timeout", "3s")])
+                #expect(try await fixture.gaugeBecomes("modelserve_queue_depth", 1), "the second request was never queued")
 
                 let start = ContinuousClock.now
                 let third = try await fixture.send("/v1/generate", key: key, json: body)
@@ -42,7 +44,8 @@ extension ModelServeServer {
                 #expect(third.status == 503)
                 #expect(third.errorCode == "overloaded")
                 #expect(third.header("Retry-After") == "1")
-                #expect(waited < .milliseconds(500), "the refusal took \(waited)")
+                // Refused, not queued: a queued request would wait for a deadline of 6 s.
+                #expect(waited < .seconds(3), "the refusal took \(waited)")
                 let badTimeout = try await fixture.send("/v1/generate", key: key, json: body, headers: [("X-Request-Timeout", "soon")])
                 #expect(badTimeout.status == 422)
 

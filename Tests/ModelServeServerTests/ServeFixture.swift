@@ -150,6 +150,15 @@ struct ServeFixture {
         return try await condition()
     }
 
+    /// Polls `/metrics` until the gauge `name` (labelled with the fixture's release) reads `value`.
+    func gaugeBecomes(_ name: String, _ value: Int, within limit: Duration = .seconds(10)) async throws -> Bool {
+        let series = "\(name){release=\"rel-test\"} "
+        return try await Self.eventually(within: limit) {
+            let line = try await send(.GET, "/metrics").body.split(separator: "\n").first { $0.hasPrefix(series) }
+            return line.flatMap { Double($0.dropFirst(series.count)) } == Double(value)
+        }
+    }
+
     /// Waits until `/ready` answers 200 (the first health check has seen the model).
     func waitUntilReady() async throws {
         let ready = try await Self.eventually { try await send(.GET, "/ready").status == 200 }

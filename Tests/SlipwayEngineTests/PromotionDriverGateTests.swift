@@ -7,8 +7,8 @@ import SlipwayTargets
 import SlipwayTestSupport
 import Testing
 
-/// The driver at a gate with the real ledger: it waits for approvals by policy, opens within a
-/// second of the deciding approval (LISTEN slipway_gates), and fails on a rejection.
+/// The driver at a gate with the real ledger: it waits for approvals by policy, opens when the
+/// deciding approval is committed (LISTEN slipway_gates), and fails on a rejection.
 @Suite("Promotion driver at a gate", .serialized)
 struct PromotionDriverGateTests {
     static let specFiles = [
@@ -78,6 +78,17 @@ struct PromotionDriverGateTests {
             }
         }
 
+        /// Waits until the promotion's gate has run once: it has recorded what it requires, which
+        /// it does while listening for decisions.
+        func waitUntilGateListens(_ promotion: PromotionRecord) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if try await ledger.transaction({ tx in try await tx.gateRequirements(promotionID: promotion.id) }) != nil { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+
         /// Waits until the promotion's gate says it waits for `text`.
         func waitUntilGateSays(_ text: String, promotion: PromotionRecord) async throws -> StepRecord? {
             let deadline = ContinuousClock.now + .seconds(30)
@@ -100,7 +111,7 @@ struct PromotionDriverGateTests {
         }
     }
 
-    static func withWorld(_ body: (World) async throws -> Void) async throws {
+    static func withWorld(decisionWait: Duration = .seconds(1), _ body: (World) async throws -> Void) async throws {
         guard case .success(let specs) = SpecLoader.load(specFiles),
               let pipeline = specs.pipeline(named: "model-serve"), let staging = specs.environment(named: "staging")
         else {
@@ -124,57 +135,68 @@ struct PromotionDriverGateTests {
                         releaseID: "r", commitSHA: String(repeating: "0", count: 40), executable: "/bin/false", model: "sim-small",
                         ollamaEndpoints: [], keysFile: scratch.path("keys.json")
                     ),
-                    gate: .ledger(ledger, environment: staging, actor: "test")
+                    gate: .ledger(ledger, environment: staging, actor: "test", decisionWait: decisionWait)
                 )
                 try await body(World(ledger: ledger, pipeline: pipeline, staging: staging, driver: driver, services: services))
             }
         }
     }
 
-    @Test("the gate waits for a release manager and opens within a second of the deciding approval")
-    func approvalOpensTheGateWithinASecond() async throws {
-        try await Self.withWorld { world in
+    /// Each run of the gate here listens for a minute before it looks again, so a gate that
+    /// opens within seconds heard the decision (NOTIFY) rather than finding it at its next look.
+    /// How fast that is, is measured by scripts/bench-approval.sh, not asserted here.
+    static let longListen: Duration = .seconds(60)
+
+    @Test("the gate waits for a release manager and opens when the deciding approval is committed, not at its next look")
+    func approvalOpensTheGateAtOnce() async throws {
+        try await Self.withWorld(decisionWait: Self.longListen) { world in
             let grace = try await world.ledger.transaction { tx in
                 try await tx.createToken(user: "grace", groups: ["release-managers"], expiresAt: nil, actor: "admin").record
             }
-            // Five releases, each approved at another moment of the gate's one-second listening cycle.
-            var latencies: [Duration] = []
-            for (round, offset) in [(1, 0), (2, 200), (3, 400), (4, 600), (5, 800)] {
+            // Approved at once, and after the gate has listened a while.
+            for (round, offset) in [(1, 0), (2, 700)] {
                 let promotion = try await world.releaseAtStaging(commit: round)
                 let gate = world.driveGate(promotion)
-                let waiting = try await world.waitUntilGateSays("approvals: 0 of 1 (needs group release-managers)", promotion: promotion)
-                #expect(waiting?.status == .running, "round \(round): the gate never waited: \(String(describing: waiting))")
+                #expect(try await world.waitUntilGateListens(promotion), "round \(round): the gate never ran")
                 try await Task.sleep(for: .milliseconds(offset))
                 try await world.decide(grace, .approved, promotion: promotion)
                 let approvedAt = ContinuousClock.now
                 let status = try await gate.value
                 let moved = ContinuousClock.now - approvedAt
                 #expect(status == .waiting, "round \(round): stoppingAfterGate returns once the gate has opened")
-                latencies.append(moved)
-                #expect(moved < .seconds(1), "round \(round): the gate opened \(moved) after the approval")
+                #expect(moved < Self.longListen / 2, "round \(round): the gate opened \(moved) after the approval: it did not hear it")
                 let step = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first
                 #expect(step?.status == .succeeded)
                 #expect(step?.result?["approvedBy"] == .array([.string("grace")]))
             }
-            // Polling once a second would take half a second on average; hearing the NOTIFY takes milliseconds.
-            let median = latencies.sorted()[latencies.count / 2]
-            #expect(median < .milliseconds(300), "the gate hears approvals rather than polling for them: \(latencies)")
         }
     }
 
-    @Test("a rejection fails the promotion within a second, with who and why, and nothing after the gate runs")
-    func rejectionFailsThePromotion() async throws {
+    @Test("a gate nobody decides on says what it waits for after each look")
+    func waitingGateSaysWhy() async throws {
         try await Self.withWorld { world in
+            let promotion = try await world.releaseAtStaging(commit: 9)
+            let gate = world.driveGate(promotion)
+            let waiting = try await world.waitUntilGateSays("approvals: 0 of 1 (needs group release-managers)", promotion: promotion)
+            #expect(waiting?.status == .running, "the gate never waited: \(String(describing: waiting))")
+            gate.cancel()
+            _ = try? await gate.value
+        }
+    }
+
+    @Test("a rejection fails the promotion when it is committed, with who and why, and nothing after the gate runs")
+    func rejectionFailsThePromotion() async throws {
+        try await Self.withWorld(decisionWait: Self.longListen) { world in
             let margaret = try await world.ledger.transaction { tx in
                 try await tx.createToken(user: "margaret", groups: ["release-managers"], expiresAt: nil, actor: "admin").record
             }
             let promotion = try await world.releaseAtStaging(commit: 7)
             let gate = world.driveGate(promotion)
-            _ = try await world.waitUntilGateSays("approvals: 0 of 1", promotion: promotion)
+            #expect(try await world.waitUntilGateListens(promotion), "the gate never ran")
             try await world.decide(margaret, .rejected, comment: "the error budget is spent", promotion: promotion)
             let rejectedAt = ContinuousClock.now
             let status = try await gate.value
-            #expect(ContinuousClock.now - rejectedAt < .seconds(1))
+            #expect(ContinuousClock.now - rejectedAt < Self.longListen / 2, "the gate did not hear the rejection")
             #expect(status == .failed)
             let record = try await world.ledger.transaction { tx in try await tx.promotion(id: promotion.id) }
             #expect(record?.status == .failed)

@@ -185,18 +185,19 @@ struct GateDecisionTests {
                 try await tx.recordGateRequirements(promotionID: promotion.id, GateRequirements(afterStage: "staging", approvals: World.requirements.approvals), actor: "ci")
                 return promotion
             }
-            // From the commit of the decision to the listener waking (it may even wake first).
+            // The listener would wait a minute; it wakes because it is told (how soon is measured by
+            // scripts/bench-approval.sh, not asserted here).
             let heard = try await world.ledger.listeningForGateDecisions(promotionID: world.staging.id) { signal in
-                async let woke = Self.wakeTime(signal, upTo: .seconds(5))
+                async let woke = signal.wait(upTo: .seconds(60))
                 try await Task.sleep(for: .milliseconds(100))
+                let deciding = ContinuousClock.now
                 try await world.decide(grace)
-                let committed = ContinuousClock.now
-                return (await woke, committed)
+                return (await woke, ContinuousClock.now - deciding)
             }
-            let wokeAt = try #require(heard.0, "the listener never heard of the decision")
-            #expect(wokeAt - heard.1 < .milliseconds(500), "heard \(wokeAt - heard.1) after the commit")
+            #expect(heard.0, "the listener never heard of the decision")
+            #expect(heard.1 < .seconds(30), "the listener woke \(heard.1) after the decision began: it was not told")
             let unrelated = try await world.ledger.listeningForGateDecisions(promotionID: world.staging.id) { signal in
-                async let woke = signal.wait(upTo: .milliseconds(700))
+                async let woke = signal.wait(upTo: .seconds(3))
                 try await Task.sleep(for: .milliseconds(100))
                 try await world.decide(grace, promotion: other.id)
                 return await woke
@@ -219,7 +220,4 @@ struct GateDecisionTests {
     }
 
     /// When `signal` reports a decision, or nil when none comes in `limit`.
-    static func wakeTime(_ signal: GateDecisionSignal, upTo limit: Duration) async -> ContinuousClock.Instant? {
-        await signal.wait(upTo: limit) ? ContinuousClock.now : nil
-    }
 }

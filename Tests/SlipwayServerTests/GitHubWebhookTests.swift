@@ -14,7 +14,8 @@ extension SlipwayServe {
                 let answer = try await fixture.github(event: "push", body: ServeFixture.githubPush(after: bogus), delivery: "push-1")
                 #expect(answer.status == 202, "\(answer.body)")
                 #expect(answer.code == "triggered")
-                #expect(answer.elapsed < .seconds(1), "the answer took \(answer.elapsed)")
+                // Well inside GitHub's 10 s (the figure is scripts/bench-webhook.sh's; a busy machine stretches it).
+                #expect(answer.elapsed < .seconds(5), "the answer took \(answer.elapsed)")
 
                 let run = try await fixture.waitForRun(of: tip)
                 #expect(run?.trigger == "webhook", "no run for the real tip: \(fixture.server.output)")

@@ -7,13 +7,11 @@ import SlipwayLedger
 /// approved this exact release (``GateRequirements/evaluate(_:at:)``). A rejection fails it.
 ///
 /// While people can still change the answer, each run listens for decisions (`LISTEN
-/// slipway_gates`) for up to ``decisionWait`` and decides again the moment one is recorded, so
-/// the gate moves within a second of the deciding approval; between runs the driver looks for a
-/// newer release that supersedes this one.
+/// slipway_gates`) for up to the source's ``GateSource/decisionWait`` and decides again the
+/// moment one is recorded, so the gate moves as soon as the deciding approval is committed, not
+/// at the next look; between runs the driver looks for a newer release that supersedes this one.
 struct GateStep: PromotionStepRunner {
     static let kind = StepKind.gate
-    /// How long one run waits for a decision before it hands back to the driver.
-    static let decisionWait: Duration = .seconds(1)
 
     struct Config: Decodable, Sendable {
         var after: String
@@ -41,7 +39,7 @@ struct GateStep: PromotionStepRunner {
             return try await source.listening(context.promotionID) { waitForDecision in
                 let first = try await decide()
                 guard case .waiting = first else { return outcome(first, config: config, retry: .zero) }
-                let verdict = await waitForDecision(Self.decisionWait) ? try await decide() : first
+                let verdict = await waitForDecision(source.decisionWait) ? try await decide() : first
                 return outcome(verdict, config: config, retry: .zero)
             }
         } catch is CancellationError {
@@ -100,19 +98,27 @@ public struct GateSource: Sendable {
     public var facts: @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts
     /// Runs the body while listening for decisions about the promotion.
     public var listening: Listening
+    /// How long one run of the gate listens for a decision before it hands back to the driver
+    /// (which then looks for a newer release that supersedes this one). A decision heard ends
+    /// the wait at once; this bounds only how often a quiet gate looks around.
+    public var decisionWait: Duration
 
     public init(
         environment: EnvironmentSpec,
         facts: @escaping @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts,
-        listening: @escaping Listening
+        listening: @escaping Listening,
+        decisionWait: Duration = .seconds(1)
     ) {
         self.environment = environment
         self.facts = facts
         self.listening = listening
+        self.decisionWait = decisionWait
     }
 
     /// Facts from `ledger`, decisions heard with `LISTEN slipway_gates`.
-    public static func ledger(_ ledger: Ledger, environment: EnvironmentSpec, actor: String) -> GateSource {
+    public static func ledger(
+        _ ledger: Ledger, environment: EnvironmentSpec, actor: String, decisionWait: Duration = .seconds(1)
+    ) -> GateSource {
         GateSource(
             environment: environment,
             facts: { promotionID, requirements in
@@ -125,7 +131,8 @@ public struct GateSource: Sendable {
                 try await ledger.listeningForGateDecisions(promotionID: promotionID) { signal in
                     try await body { limit in await signal.wait(upTo: limit) }
                 }
-            }
+            },
+            decisionWait: decisionWait
         )
     }
 }
