@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// How long `/healthz` waits for the database before answering 503.
     public var healthTimeout: Duration = .seconds(2)
+    /// Who may read the audit API and pending gates.
+    public var access = AccessPolicy()
 
     public init() {}
 
