@@ -196,6 +196,7 @@ let package = Package(
             name: "SlipwayTestSupport",
             dependencies: [
                 "SlipwayLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -255,4 +255,10 @@ public struct PromotionProgress: Sendable {
     public var promotionID: Int64
     public var environment: String
     public var event: Event
+
+    public init(promotionID: Int64, environment: String, event: Event) {
+        self.promotionID = promotionID
+        self.environment = environment
+        self.event = event
+    }
 }
