@@ -22,6 +22,8 @@ public final class ReleaseServer: Sendable {
     let logger: Logger
     let recorder: RunMetricsRecorder
     let wakeUps = BranchWatcher.WakeUps()
+    /// Who is calling the routes that need a token.
+    let authenticator: any APICallerAuthenticator
 
     public init(configuration: ServerConfiguration, ledger: Ledger, logger: Logger, metrics: ServerMetrics = ServerMetrics()) {
         self.configuration = configuration
@@ -29,6 +31,7 @@ public final class ReleaseServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         recorder = RunMetricsRecorder(ledger: ledger, metrics: metrics, logger: logger)
+        authenticator = LedgerTokenAuthenticator(ledger: ledger)
     }
 
     /// Hands what a run reports to the metrics; pass it into the ``RunCoordinator``'s progress.
@@ -78,9 +81,12 @@ public final class ReleaseServer: Sendable {
             ledger: ledger, wakeUps: wakeUps, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes, logger: logger
         )
         var operations = OperationsRoutes(ledger: ledger, metrics: metrics, healthTimeout: configuration.healthTimeout)
+        let approvals = ApprovalRoutes(
+            ledger: ledger, authenticator: authenticator, access: configuration.access, maxBodyBytes: configuration.maxBodyBytes, logger: logger
+        )
         // The description covers every group; the operations group serves it.
-        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations], version: Self.version)
-        return [webhooks, operations]
+        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations, approvals], version: Self.version)
+        return [webhooks, operations, approvals]
     }
 
     /// The version `/openapi.json` gives.
