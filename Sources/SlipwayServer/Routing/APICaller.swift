@@ -18,14 +18,30 @@ public struct APICaller: Sendable, Equatable {
     }
 }
 
-/// The seam where API tokens plug in: turns a request's credentials (`Authorization: Bearer …`)
-/// into a caller. ``LedgerTokenAuthenticator`` (hashed tokens in the ledger) implements it;
-/// OIDC/JWT verification would be another. Routes that need a caller run behind
-/// ``CallerMiddleware``, which calls it and answers 401 when it refuses.
+/// The seam where API tokens plug in: turns the bearer token of a request (`Authorization:
+/// Bearer …`, or the web pages' session cookie) into a caller. ``LedgerTokenAuthenticator``
+/// (hashed tokens in the ledger) implements it; OIDC/JWT verification would be another. Routes
+/// that need a caller run behind ``CallerMiddleware``, which calls it and answers 401 when it
+/// refuses.
 public protocol APICallerAuthenticator: Sendable {
-    /// The caller the request's credentials name. Throws ``APICallerRefusal`` when they are
-    /// missing, unknown, revoked or expired. Never logs the credentials.
-    func authenticate(_ request: Request) async throws -> APICaller
+    /// The caller `token` names. Throws ``APICallerRefusal`` when it is unknown, revoked or
+    /// expired. Never logs the token.
+    func authenticate(bearer token: String) async throws -> APICaller
+}
+
+extension APICallerAuthenticator {
+    /// The caller the request's `Authorization: Bearer …` header names; refused when the header
+    /// is missing or not a bearer token.
+    public func authenticate(_ request: Request) async throws -> APICaller {
+        guard let header = request.headers[.authorization] else {
+            throw APICallerRefusal("this route needs an API token: send `Authorization: Bearer slw_…` (from `slipway token create`)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APICallerRefusal("the Authorization header must be `Bearer ` and an API token")
+        }
+        return try await authenticate(bearer: String(parts[1]))
+    }
 }
 
 /// Why a request's credentials name nobody: answered 401 with the reason.

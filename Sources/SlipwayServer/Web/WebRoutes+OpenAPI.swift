@@ -1,0 +1,50 @@
+extension WebRoutes {
+    var openAPIPaths: String {
+        #"""
+        {
+          "/ui/login": {
+            "get": { "tags": ["web"], "summary": "The sign-in page (paste an API token)", "responses": { "200": { "description": "HTML", "content": { "text/html": {} } } } },
+            "post": {
+              "tags": ["web"], "summary": "Sign in: the token is checked and kept in an HttpOnly, SameSite=Strict cookie",
+              "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": { "token": { "type": "string" } } } } } },
+              "responses": { "303": { "description": "Signed in; on to the pending gates" }, "401": { "description": "The token is not valid (HTML with the reason)" } }
+            }
+          },
+          "/ui/logout": { "post": { "tags": ["web"], "summary": "Sign out (the cookie is cleared)", "responses": { "303": { "description": "Signed out" } } } },
+          "/ui/pending": {
+            "get": {
+              "tags": ["web"], "summary": "The gates waiting, what each waits for, and Approve/Reject buttons",
+              "responses": { "200": { "description": "HTML", "content": { "text/html": {} } }, "401": { "description": "Not signed in: the sign-in form" }, "403": { "description": "Signed in outside the reader groups" } }
+            }
+          },
+          "/ui/history": {
+            "get": {
+              "tags": ["web"], "summary": "Promotion history, newest first, 50 a page (environment and status filters)",
+              "parameters": [
+                { "name": "environment", "in": "query", "schema": { "type": "string" } },
+                { "name": "status", "in": "query", "schema": { "type": "string" } },
+                { "name": "cursor", "in": "query", "schema": { "type": "string" } }
+              ],
+              "responses": { "200": { "description": "HTML", "content": { "text/html": {} } }, "401": { "description": "Not signed in: the sign-in form" }, "403": { "description": "Signed in outside the reader groups" } }
+            }
+          },
+          "/ui/promotions/{id}/decision": {
+            "post": {
+              "tags": ["web"], "summary": "Approve or reject from the pending page (the form's CSRF value is required)",
+              "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+              "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": {
+                "csrf": { "type": "string" }, "verdict": { "type": "string", "enum": ["approve", "reject"] }, "comment": { "type": "string" } } } } } },
+              "responses": {
+                "303": { "description": "Recorded; back to the pending page" },
+                "401": { "description": "Not signed in" },
+                "403": { "description": "A stale form, or the gate's rules refuse this person (HTML with the reason)" },
+                "409": { "description": "The promotion is past its gate" }
+              }
+            }
+          }
+        }
+        """#
+    }
+
+    var openAPISchemas: String { "{}" }
+}
