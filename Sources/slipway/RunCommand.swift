@@ -26,16 +26,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Who started the run, for the ledger (default: $USER).")
     var actor: String?
 
+    @OptionGroup var notifications: NotifyOptions
+
     func run() async throws {
         try await runReportingFailures {
             let repository = try SpecSource(options: global).repositoryPath()
             let printer = ProgressPrinter()
             let who = CurrentUser.name(or: actor)
             let outcome = try await DatabaseSource.withLedger(global) { ledger in
-                try await RunCoordinator(
-                    stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
-                    logger: global.makeLogger(), progress: { printer.print($0) }
-                ).run(pipeline: pipeline, revision: rev)
+                try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
+                    try await RunCoordinator(
+                        stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
+                        logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) }
+                    ).run(pipeline: pipeline, revision: rev)
+                }
             }
             print("run \(outcome.run.id) \(outcome.run.status.rawValue)")
             for promotion in outcome.promotions {

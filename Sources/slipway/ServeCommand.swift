@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Who the runs are recorded as started by.")
     var actor: String = "slipway-serve"
 
+    @OptionGroup var notifications: NotifyOptions
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8443")
@@ -77,31 +79,34 @@ struct ServeCommand: AsyncParsableCommand {
             let repository = try source.repositoryPath()
             let logger = global.makeLogger()
             try await DatabaseSource.withLedger(global) { ledger in
-                let server = ReleaseServer(configuration: configuration, ledger: ledger, logger: logger)
-                let coordinator = RunCoordinator(
-                    stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
-                    trigger: .poll, logger: logger, progress: { progress in
-                        printer.print(progress)
-                        server.observe(progress)
+                try await notifications.withNotifier(ledger: ledger, logger: logger, announce: printer.line) { notifier in
+                    let server = ReleaseServer(configuration: configuration, ledger: ledger, logger: logger)
+                    let coordinator = RunCoordinator(
+                        stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
+                        trigger: .poll, logger: logger, progress: { progress in
+                            printer.print(progress)
+                            server.observe(progress)
+                            notifier.observe(progress)
+                        }
+                    )
+                    let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
+                        try source.repositoryPath()
                     }
-                )
-                let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
-                    try source.repositoryPath()
+                    let drift = DriftWatch(
+                        monitor: EnvironmentDriftMonitor(
+                            ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: logger
+                        ),
+                        environments: specs.environments
+                    ) { environment, report in printer.print(drift: report, in: environment) }
+                    let hooks = [("github", configuration.secrets.github), ("gitlab", configuration.secrets.gitlab)]
+                        .map { name, secret in "/hooks/\(name) \(secret == nil ? "off" : "on")" }.joined(separator: ", ")
+                    printer.line("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(pollEvery)); \(hooks)")
+                    try await server.run(
+                        trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in printer.print(poll) },
+                        drift: drift,
+                        announce: { printer.line($0) }
+                    )
                 }
-                let drift = DriftWatch(
-                    monitor: EnvironmentDriftMonitor(
-                        ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: logger
-                    ),
-                    environments: specs.environments
-                ) { environment, report in printer.print(drift: report, in: environment) }
-                let hooks = [("github", configuration.secrets.github), ("gitlab", configuration.secrets.gitlab)]
-                    .map { name, secret in "/hooks/\(name) \(secret == nil ? "off" : "on")" }.joined(separator: ", ")
-                printer.line("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(pollEvery)); \(hooks)")
-                try await server.run(
-                    trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in printer.print(poll) },
-                    drift: drift,
-                    announce: { printer.line($0) }
-                )
             }
             printer.line("stopped serving")
         }

@@ -31,6 +31,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Who the runs are recorded as started by.")
     var actor: String = "slipway-watch"
 
+    @OptionGroup var notifications: NotifyOptions
+
     func run() async throws {
         try await runReportingFailures {
             let source = SpecSource(options: global)
@@ -51,26 +53,28 @@ struct WatchCommand: AsyncParsableCommand {
             let repository = try source.repositoryPath()
             print("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(every))")
             try await DatabaseSource.withLedger(global) { ledger in
-                let coordinator = RunCoordinator(
-                    stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
-                    trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0) }
-                )
-                let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
-                    try source.repositoryPath()
-                }
-                let monitor = EnvironmentDriftMonitor(
-                    ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: global.makeLogger()
-                )
-                for (environment, _, settings) in EnvironmentDriftMonitor.watched(specs.environments) {
-                    printer.line("checking \(environment.name) for drift every \(SpecDuration.format(settings.interval))"
-                        + (settings.selfHeal ? " (self-heal)" : " (report only)"))
-                }
-                try await withSignalCancellation {
-                    async let drift: Void = monitor.run(specs.environments) { environment, report in
-                        printer.print(drift: report, in: environment)
+                try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
+                    let coordinator = RunCoordinator(
+                        stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
+                        trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) }
+                    )
+                    let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
+                        try source.repositoryPath()
                     }
-                    try await watcher.run(interval: pollEvery) { poll in printer.print(poll) }
-                    await drift
+                    let monitor = EnvironmentDriftMonitor(
+                        ledger: ledger, stateDirectory: global.resolvedStateDirectory, actor: actor, logger: global.makeLogger()
+                    )
+                    for (environment, _, settings) in EnvironmentDriftMonitor.watched(specs.environments) {
+                        printer.line("checking \(environment.name) for drift every \(SpecDuration.format(settings.interval))"
+                            + (settings.selfHeal ? " (self-heal)" : " (report only)"))
+                    }
+                    try await withSignalCancellation {
+                        async let drift: Void = monitor.run(specs.environments) { environment, report in
+                            printer.print(drift: report, in: environment)
+                        }
+                        try await watcher.run(interval: pollEvery) { poll in printer.print(poll) }
+                        await drift
+                    }
                 }
             }
             print("stopped watching")

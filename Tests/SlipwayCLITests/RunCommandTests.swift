@@ -316,54 +316,71 @@ struct RunCommandTests {
     @Test("a release goes dev (blue/green) → staging (canary) → prod (blue/green after its approval gate)")
     func fullPromotionThroughThreeEnvironments() async throws {
         try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
-            try await BackgroundProcess.withProcess(
-                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
-            ) { sim in
-                let (repository, _, _) = try Self.makeRepository(
-                    simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { setWeight: 100 } ]",
-                    prodStage: """
-                          after: { stage: staging, approval: true }
-                          strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
-                          checks: [smoke]
-                    """
-                )
-                let state = try TemporaryDirectory(prefix: "slipway-state")
-                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
-                defer { _ = try? SlipwayBinary.run(["down"] + common) }
-                let log = state.path("run.log")
-                let runner = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
-                let waiting = try await Self.waitForLog(
-                    log, toContain: "[prod] 1. gate after staging: approvals: 0 of 1 (needs group release-managers)", while: runner
-                )
-                #expect(waiting.contains("[staging] promotion succeeded"), "\(waiting)")
-                let prod = try await TestDatabase.column("SELECT id::text FROM promotions WHERE environment = 'prod'", on: configuration)
-                let approved = try SlipwayBinary.run(
-                    ["approve", prod.first.flatMap { $0 } ?? "?", "--comment", "release"] + common,
-                    environment: ["SLIPWAY_TOKEN": try Self.releaseManagerToken(common)]
-                )
-                #expect(approved.status == 0, "\(approved.stderr)")
-                let status = await DetachedProcess.wait(runner)
-                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                #expect(status == 0, "\(output)")
-                #expect(output.contains("[prod] promotion succeeded"))
-                let promotions = try await TestDatabase.column(
-                    "SELECT environment || ' ' || strategy || ' ' || status FROM promotions ORDER BY id", on: configuration
-                )
-                #expect(promotions == ["dev blueGreen succeeded", "staging canary succeeded", "prod blueGreen succeeded"])
-                let live = try SlipwayBinary.run(["status", "--env", "prod", "--output", "json"] + common)
-                let rows = try #require(try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [[String: Any]])
-                let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
-                #expect((stable?["releaseID"] as? String)?.hasPrefix("model-serve-") == true)
-                #expect(stable?["weight"] as? Int == 100)
-                // What runs there, from the ledger: the commit, the artifact's digest, the model and its digest.
-                let provenance = rows.first?["live"] as? [String: Any]
-                let head = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(provenance?["commit"] as? String == head)
-                #expect((provenance?["artifactDigest"] as? String)?.hasPrefix("sha256:") == true)
-                #expect(provenance?["model"] as? String == "sim-small:latest")
-                #expect((provenance?["modelDigest"] as? String)?.isEmpty == false)
-                let table = try SlipwayBinary.run(["status"] + common)
-                #expect(table.stdout.contains("LIVE IN") && table.stdout.contains(String(head.prefix(12))), "\(table.stdout)")
+            try await WebhookReceiver.with { receiver in
+                try await BackgroundProcess.withProcess(
+                    executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+                ) { sim in
+                    let (repository, _, _) = try Self.makeRepository(
+                        simPort: sim.port, stagingSteps: "[ { setWeight: 50 }, { setWeight: 100 } ]",
+                        prodStage: """
+                              after: { stage: staging, approval: true }
+                              strategy: { blueGreen: { previewChecks: [smoke], scaleDownDelay: 0s } }
+                              checks: [smoke]
+                        """
+                    )
+                    let state = try TemporaryDirectory(prefix: "slipway-state")
+                    let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                    defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                    let log = state.path("run.log")
+                    // Notifications go to a receiver in this process, named only in the environment.
+                    let runner = try DetachedProcess.spawn(
+                        executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common,
+                        environment: ["SLIPWAY_NOTIFY_URLS": receiver.url], logPath: log
+                    )
+                    let waiting = try await Self.waitForLog(
+                        log, toContain: "[prod] 1. gate after staging: approvals: 0 of 1 (needs group release-managers)", while: runner
+                    )
+                    #expect(waiting.contains("[staging] promotion succeeded"), "\(waiting)")
+                    let prod = try await TestDatabase.column("SELECT id::text FROM promotions WHERE environment = 'prod'", on: configuration)
+                    let approved = try SlipwayBinary.run(
+                        ["approve", prod.first.flatMap { $0 } ?? "?", "--comment", "release"] + common,
+                        environment: ["SLIPWAY_TOKEN": try Self.releaseManagerToken(common)]
+                    )
+                    #expect(approved.status == 0, "\(approved.stderr)")
+                    let status = await DetachedProcess.wait(runner)
+                    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    #expect(status == 0, "\(output)")
+                    #expect(output.contains("[prod] promotion succeeded"))
+                    let promotions = try await TestDatabase.column(
+                        "SELECT environment || ' ' || strategy || ' ' || status FROM promotions ORDER BY id", on: configuration
+                    )
+                    #expect(promotions == ["dev blueGreen succeeded", "staging canary succeeded", "prod blueGreen succeeded"])
+                    let live = try SlipwayBinary.run(["status", "--env", "prod", "--output", "json"] + common)
+                    let rows = try #require(try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [[String: Any]])
+                    let stable = (rows.first?["state"] as? [String: Any])?["stable"] as? [String: Any]
+                    #expect((stable?["releaseID"] as? String)?.hasPrefix("model-serve-") == true)
+                    #expect(stable?["weight"] as? Int == 100)
+                    // What runs there, from the ledger: the commit, the artifact's digest, the model and its digest.
+                    let provenance = rows.first?["live"] as? [String: Any]
+                    let head = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    #expect(provenance?["commit"] as? String == head)
+                    #expect((provenance?["artifactDigest"] as? String)?.hasPrefix("sha256:") == true)
+                    #expect(provenance?["model"] as? String == "sim-small:latest")
+                    #expect((provenance?["modelDigest"] as? String)?.isEmpty == false)
+                    let table = try SlipwayBinary.run(["status"] + common)
+                    #expect(table.stdout.contains("LIVE IN") && table.stdout.contains(String(head.prefix(12))), "\(table.stdout)")
+                    // Each promotion's end, and prod's gate once, were told (before the run exited).
+                    let told = receiver.requests.compactMap { request -> String? in
+                        guard let fields = request.json?["slipway"] as? [String: Any] else { return nil }
+                        return "\(fields["event"] as? String ?? "?") \(fields["environment"] as? String ?? "?")"
+                    }
+                    #expect(told.filter { $0.hasPrefix("promotion.") } == ["promotion.succeeded dev", "promotion.succeeded staging", "promotion.succeeded prod"])
+                    #expect(told.filter { $0.hasPrefix("gate.") } == ["gate.waiting prod"])
+                    #expect(told.firstIndex(of: "gate.waiting prod") ?? 99 < told.firstIndex(of: "promotion.succeeded prod") ?? -1, "\(told)")
+                    let prodText = receiver.requests.last?.json?["text"] as? String ?? ""
+                    #expect(prodText.hasPrefix("model-serve-") && prodText.contains("succeeded in prod") && prodText.contains(String(head.prefix(12))), "\(prodText)")
+                    #expect(output.contains("notifying 127.0.0.1 of gates waiting") && !output.contains(WebhookReceiver.key), "\(output)")
+                }
             }
         }
     }
