@@ -15,13 +15,15 @@ struct ApproveCommand: AsyncParsableCommand {
             During a freeze window, --break-glass --reason overrides the freeze if your token is in one of the \
             environment's breakGlass groups; it is recorded as such. `slipway pending` lists what waits.
 
-            This writes to the ledger directly (--database-url or DATABASE_URL). A --server URL mode, through \
-            `slipway serve`'s HTTP API, is not available yet.
+            With --server URL (or $SLIPWAY_SERVER) this goes through that `slipway serve`'s HTTP API \
+            (POST /api/v1/promotions/ID/approvals) with your token; otherwise it writes to the ledger directly \
+            (--database-url or DATABASE_URL). Either way the ledger applies the same rules and this prints the same lines.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var caller: CallerTokenOptions
+    @OptionGroup var server: ServerOptions
 
     @Argument(help: "The promotion's id, as `slipway pending` shows it.")
     var promotion: Int64
@@ -48,7 +50,7 @@ struct ApproveCommand: AsyncParsableCommand {
         try await runReportingFailures {
             try await GateDecisionRecorder.record(
                 promotionID: promotion, verdict: .approved, comment: comment, breakGlassReason: breakGlass ? reason : nil,
-                token: caller, global: global
+                token: caller, server: server, global: global
             )
         }
     }

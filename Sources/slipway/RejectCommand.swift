@@ -10,13 +10,15 @@ struct RejectCommand: AsyncParsableCommand {
             Any one of the environment's approvers may reject (an author too); the comment says why and is kept in the \
             ledger. A runner waiting at the gate fails the promotion within a second.
 
-            This writes to the ledger directly (--database-url or DATABASE_URL). A --server URL mode, through \
-            `slipway serve`'s HTTP API, is not available yet.
+            With --server URL (or $SLIPWAY_SERVER) this goes through that `slipway serve`'s HTTP API \
+            (POST /api/v1/promotions/ID/approvals) with your token; otherwise it writes to the ledger directly \
+            (--database-url or DATABASE_URL). Either way the ledger applies the same rules and this prints the same lines.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var caller: CallerTokenOptions
+    @OptionGroup var server: ServerOptions
 
     @Argument(help: "The promotion's id, as `slipway pending` shows it.")
     var promotion: Int64
@@ -33,7 +35,7 @@ struct RejectCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingFailures {
             try await GateDecisionRecorder.record(
-                promotionID: promotion, verdict: .rejected, comment: comment, breakGlassReason: nil, token: caller, global: global
+                promotionID: promotion, verdict: .rejected, comment: comment, breakGlassReason: nil, token: caller, server: server, global: global
             )
         }
     }
