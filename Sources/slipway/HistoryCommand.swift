@@ -42,6 +42,9 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "table, json or csv.")
     var output: OutputFormat = .table
 
+    @Flag(name: .long, help: "Add where each release came from: artifact digests (binary, image, SBOM), scan verdicts, the model and its digest.")
+    var provenance = false
+
     func validate() throws {
         if let status, PromotionStatus(rawValue: status) == nil {
             throw ValidationError("unknown status '\(status)'; expected one of: \(PromotionStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -58,8 +61,22 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     struct Report: Encodable {
-        var promotions: [PromotionRecord]
+        var promotions: [Entry]
         var nextCursor: String?
+    }
+
+    /// A promotion as JSON: its record's fields, and with --provenance where its release came from.
+    struct Entry: Encodable {
+        var promotion: PromotionRecord
+        var provenance: ReleaseProvenance?
+
+        func encode(to encoder: any Encoder) throws {
+            try promotion.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(provenance, forKey: .provenance)
+        }
+
+        enum Key: String, CodingKey { case provenance }
     }
 
     func run() async throws {
@@ -69,17 +86,21 @@ struct HistoryCommand: AsyncParsableCommand {
                 actor: actor, commit: commit, since: since?.date, until: until?.date, limit: limit,
                 cursor: cursor.flatMap(HistoryCursor.init)
             )
-            let page = try await DatabaseSource.withLedger(global) { ledger in try await ledger.history(query) }
+            let (page, origins) = try await DatabaseSource.withLedger(global) { ledger in
+                let page = try await ledger.history(query)
+                return (page, provenance ? try await Self.provenance(of: page.promotions, in: ledger) : [:])
+            }
             switch output {
             case .json:
-                try printJSON(Report(promotions: page.promotions, nextCursor: page.nextCursor?.description))
+                let entries = page.promotions.map { Entry(promotion: $0, provenance: origins[$0.id]) }
+                try printJSON(Report(promotions: entries, nextCursor: page.nextCursor?.description))
             case .csv:
-                print(table(page.promotions, full: true).renderCSV())
+                print(table(page.promotions, origins: origins, full: true).renderCSV())
             case .table:
                 if page.promotions.isEmpty {
                     print("no promotions match")
                 } else {
-                    print(table(page.promotions, full: false).render())
+                    print(table(page.promotions, origins: origins, full: false).render())
                 }
                 if let next = page.nextCursor {
                     printNote("more: slipway history --cursor \(next) (same filters)")
@@ -88,15 +109,34 @@ struct HistoryCommand: AsyncParsableCommand {
         }
     }
 
-    private func table(_ promotions: [PromotionRecord], full: Bool) -> TextTable {
-        var table = TextTable(["ID", "PIPELINE", "ENVIRONMENT", "STATUS", "COMMIT", "RELEASE", "STRATEGY", "BY", "CREATED", "FINISHED", "REASON"])
+    /// The provenance of each promotion, from one bill per release on the page.
+    static func provenance(of promotions: [PromotionRecord], in ledger: Ledger) async throws -> [Int64: ReleaseProvenance] {
+        try await ledger.transaction { tx in
+            var bills: [Int64: ReleaseBill] = [:]
+            var origins: [Int64: ReleaseProvenance] = [:]
+            for promotion in promotions {
+                if bills[promotion.runID] == nil, let bill = try await tx.releaseBill(runID: promotion.runID) {
+                    bills[promotion.runID] = bill
+                }
+                if let bill = bills[promotion.runID] { origins[promotion.id] = ReleaseProvenance(bill: bill, promotionID: promotion.id) }
+            }
+            return origins
+        }
+    }
+
+    private func table(_ promotions: [PromotionRecord], origins: [Int64: ReleaseProvenance], full: Bool) -> TextTable {
+        var columns = ["ID", "PIPELINE", "ENVIRONMENT", "STATUS", "COMMIT", "RELEASE", "STRATEGY", "BY", "CREATED", "FINISHED", "REASON"]
+        if provenance { columns.append("PROVENANCE") }
+        var table = TextTable(columns)
         for promotion in promotions {
-            table.add([
+            var row = [
                 "\(promotion.id)", promotion.pipeline, promotion.environment, promotion.status.rawValue,
                 full ? promotion.commitSHA : String(promotion.commitSHA.prefix(12)), promotion.releaseID, promotion.strategy,
                 promotion.triggeredBy, timestamp(promotion.createdAt), promotion.finishedAt.map(timestamp) ?? "-",
                 promotion.reason ?? "",
-            ])
+            ]
+            if provenance { row.append(origins[promotion.id]?.summary ?? "-") }
+            table.add(row)
         }
         return table
     }

@@ -108,6 +108,35 @@ struct ReleaseShowCommandTests {
         }
     }
 
+    @Test("slipway history --provenance shows each promotion's artifact digests, scan verdicts and model")
+    func historyProvenance() async throws {
+        try await TestDatabase.withFreshDatabase { configuration in
+            try await Self.seed(configuration)
+            let table = try SlipwayBinary.run(["history", "--provenance", "--database-url", configuration.url])
+            #expect(table.status == 0, "\(table.stderr)")
+            let lines = table.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasSuffix("PROVENANCE") == true, "\(table.stdout)")
+            let staging = try #require(lines.first { $0.hasPrefix("2 ") }, "\(table.stdout)")
+            let expected = "binary binary sha256:\(Self.binaryDigest.dropFirst(7).prefix(12)) · image image sha256:\(Self.imageDigest.dropFirst(7).prefix(12))"
+                + " · sbom sbom sha256:\(Self.sbomDigest.dropFirst(7).prefix(12)) · scans: sbom passed, trivy passed"
+                + " · model ramsey-model:0c1d2e3f4a5b@\(Self.modelDigest.prefix(12))"
+            #expect(staging.hasSuffix(expected), "\(staging)")
+            let plain = try SlipwayBinary.run(["history", "--database-url", configuration.url])
+            #expect(!plain.stdout.contains("PROVENANCE") && !plain.stdout.contains("sha256:"), "provenance only when asked")
+
+            let json = try SlipwayBinary.run(["history", "--provenance", "--output", "json", "--database-url", configuration.url])
+            #expect(json.status == 0, "\(json.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let promotions = report["promotions"] as? [[String: Any]] ?? []
+            #expect(promotions.compactMap { $0["environment"] as? String } == ["staging", "dev"])
+            let provenance = try #require(promotions.first?["provenance"] as? [String: Any])
+            #expect(provenance["commit"] as? String == Self.commit)
+            #expect((provenance["artifacts"] as? [[String: Any]])?.compactMap { $0["digest"] as? String } == [Self.binaryDigest, Self.imageDigest, Self.sbomDigest])
+            #expect((provenance["scans"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["passed", "passed"])
+            #expect(provenance["model"] as? String == "ramsey-model:0c1d2e3f4a5b@\(Self.modelDigest)")
+        }
+    }
+
     @Test("a run a scan blocked shows why, with no promotions; an unknown release is one clear error")
     func blockedAndUnknown() async throws {
         try await TestDatabase.withFreshDatabase { configuration in
