@@ -84,13 +84,14 @@ public final class ReleaseServer: Sendable {
         let approvals = ApprovalRoutes(
             ledger: ledger, authenticator: authenticator, access: configuration.access, maxBodyBytes: configuration.maxBodyBytes, logger: logger
         )
+        let audit = AuditRoutes(ledger: ledger, authenticator: authenticator, access: configuration.access)
         let web = WebRoutes(
             ledger: ledger, authenticator: authenticator, access: configuration.access, maxBodyBytes: configuration.maxBodyBytes,
             secureCookies: configuration.tls != nil, logger: logger
         )
         // The description covers every group; the operations group serves it.
-        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations, approvals, web], version: Self.version)
-        return [webhooks, operations, approvals, web]
+        operations.openAPIDocument = try OpenAPIDocument.json(for: [webhooks, operations, approvals, audit, web], version: Self.version)
+        return [webhooks, operations, approvals, audit, web]
     }
 
     /// The version `/openapi.json` gives.

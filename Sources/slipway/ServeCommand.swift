@@ -46,6 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var notifications: NotifyOptions
 
+    @Option(name: .customLong("reader-group"), help: ArgumentHelp(
+        "A group whose tokens may read the audit API and pending gates; repeat for more (default: \(AccessPolicy.defaultReaderGroups.joined(separator: ", "))).",
+        valueName: "group"
+    ))
+    var readerGroups: [String] = []
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8443")
@@ -75,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.secrets = WebhookSecrets.fromEnvironment()
             configuration.maxBodyBytes = maxBodyBytes
+            if !readerGroups.isEmpty { configuration.access.readerGroups = readerGroups }
             let printer = ProgressPrinter()
             let repository = try source.repositoryPath()
             let logger = global.makeLogger()

@@ -75,7 +75,10 @@ extension SlipwayServe {
                 let document = try answer.json()
                 #expect(document["openapi"] as? String == "3.1.0")
                 let paths = try #require(document["paths"] as? [String: Any])
-                #expect(paths.keys.sorted() == ["/healthz", "/hooks/github", "/hooks/gitlab", "/metrics", "/openapi.json"])
+                let audit = ["/api/v1/audit/verify", "/api/v1/promotions", "/api/v1/promotions/export", "/api/v1/promotions/{id}", "/api/v1/runs"]
+                let approvals = ["/api/v1/pending", "/api/v1/promotions/{id}/approvals"]
+                let web = ["/ui/history", "/ui/login", "/ui/logout", "/ui/pending", "/ui/promotions/{id}/decision"]
+                #expect(paths.keys.sorted() == (["/healthz", "/hooks/github", "/hooks/gitlab", "/metrics", "/openapi.json"] + audit + approvals + web).sorted())
                 // Every reference resolves.
                 let schemas = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
                 for reference in answer.body.matches(of: /"#\/components\/schemas\/([A-Za-z]+)"/) {
