@@ -59,7 +59,7 @@ public struct OllamaError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The error for a non-2xx answer with `body` (Ollama's `{"error": "..."}` when it decodes).
-    static func forStatus(_ status: Int, body: String, route: String) -> OllamaError {
+    public static func forStatus(_ status: Int, body: String, route: String) -> OllamaError {
         let message: String
         if let decoded = try? OllamaJSON.decoder.decode(ErrorBody.self, from: Data(body.utf8)) {
             message = decoded.error

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The answer of a non-streamed `POST /v1/generate` (`response` set) or `POST /v1/chat` (`message` set).
 public struct CompletionResponse: Codable, Sendable, Hashable {
     /// The request id (also in the `X-Request-ID` header).
@@ -98,5 +100,57 @@ public struct VersionInfo: Codable, Sendable, Hashable {
         case service, version, model
         case releaseID = "release_id"
         case buildCommit = "build_commit"
+    }
+}
+
+extension CompletionResponse {
+    /// This answer as JSON: the bytes `ModelServeService.encoder` writes for it (sorted keys),
+    /// written without the encoder, as it is on every non-streamed request.
+    func jsonBuffer(allocator: ByteBufferAllocator) -> ByteBuffer {
+        let text = response ?? message?.content ?? ""
+        var buffer = allocator.buffer(capacity: 160 + id.utf8.count + model.utf8.count + text.utf8.count)
+        buffer.writeStaticString("{")
+        buffer.writeJSONKey("cached")
+        buffer.writeJSONBool(cached)
+        buffer.writeStaticString(",")
+        buffer.writeJSONKey("done")
+        buffer.writeJSONBool(done)
+        if let doneReason {
+            buffer.writeStaticString(",")
+            buffer.writeJSONKey("done_reason")
+            buffer.writeJSONString(doneReason)
+        }
+        buffer.writeStaticString(",")
+        buffer.writeJSONKey("id")
+        buffer.writeJSONString(id)
+        if let message {
+            buffer.writeStaticString(",")
+            buffer.writeJSONKey("message")
+            buffer.writeStaticString("{")
+            buffer.writeJSONKey("content")
+            buffer.writeJSONString(message.content)
+            buffer.writeStaticString(",")
+            buffer.writeJSONKey("role")
+            buffer.writeJSONString(message.role)
+            buffer.writeStaticString("}")
+        }
+        buffer.writeStaticString(",")
+        buffer.writeJSONKey("model")
+        buffer.writeJSONString(model)
+        if let response {
+            buffer.writeStaticString(",")
+            buffer.writeJSONKey("response")
+            buffer.writeJSONString(response)
+        }
+        buffer.writeStaticString(",")
+        buffer.writeJSONKey("usage")
+        buffer.writeStaticString("{")
+        buffer.writeJSONKey("completion_tokens")
+        buffer.writeJSONInteger(usage.completionTokens)
+        buffer.writeStaticString(",")
+        buffer.writeJSONKey("prompt_tokens")
+        buffer.writeJSONInteger(usage.promptTokens)
+        buffer.writeStaticString("}}")
+        return buffer
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// What ModelServe knows about a request while answering it: its id, and the API key's public id
 /// once the key has been checked.
@@ -11,8 +12,11 @@ public struct ModelServeContext: RequestContext {
     /// How long the request may take: the server's `--request-timeout`, or less when the caller
     /// asks with `X-Request-Timeout`.
     public var timeout: Duration = .seconds(120)
+    /// The event loop of the caller's connection.
+    public let eventLoop: any EventLoop
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        eventLoop = source.channel.eventLoop
     }
 }

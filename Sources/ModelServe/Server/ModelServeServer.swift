@@ -36,8 +36,9 @@ public enum ModelServeServer {
         // One connection per admitted request, so the client's pool never queues what admission let through.
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, configuration.maxInFlight)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let service = ModelServeService(configuration: configuration, keys: keys, httpClient: httpClient, logger: logger)
+        defer { service.pool.closeIdleConnections() }
         do {
-            let service = ModelServeService(configuration: configuration, keys: keys, httpClient: httpClient, logger: logger)
             let host = configuration.host
             var serverLogger = logger
             serverLogger.logLevel = max(logger.logLevel, .notice)

@@ -17,10 +17,23 @@ extension ModelServeService {
         let upstreamRequest = GenerateRequest(
             model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
         )
+        let eventLoop = context.eventLoop
         let job = GenerationJob(
             route: .generate, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
-            whole: { client, timeout in GenerationPiece(try await client.generate(upstreamRequest, timeout: timeout)) },
+            whole: { upstream, timeout in
+                guard let connections = upstream.connections else {
+                    return GenerationPiece(try await upstream.client.generate(upstreamRequest, timeout: timeout))
+                }
+                let request = OllamaWire.generateBody(
+                    model: model, prompt: upstreamRequest.prompt ?? "", system: upstreamRequest.system,
+                    options: upstreamRequest.options, allocator: Self.allocator
+                )
+                let answer = try await connections.post(
+                    "/api/generate", body: request, on: eventLoop, timeout: timeout
+                )
+                return try OllamaWire.piece(of: answer, decoding: GenerateResponse.self, route: "/api/generate", GenerationPiece.init)
+            },
             streamed: { client, timeout in GenerationCursor(client.generateStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
         )
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
@@ -35,10 +48,23 @@ extension ModelServeService {
         canonical.stream = nil
         logPrompt(body.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"), requestID: context.requestID)
         let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
+        let eventLoop = context.eventLoop
+        let messages = body.messages
         let job = GenerationJob(
             route: .chat, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
-            whole: { client, timeout in GenerationPiece(try await client.chat(upstreamRequest, timeout: timeout)) },
+            whole: { upstream, timeout in
+                guard let connections = upstream.connections else {
+                    return GenerationPiece(try await upstream.client.chat(upstreamRequest, timeout: timeout))
+                }
+                let request = OllamaWire.chatBody(
+                    model: model, messages: messages, options: upstreamRequest.options, allocator: Self.allocator
+                )
+                let answer = try await connections.post(
+                    "/api/chat", body: request, on: eventLoop, timeout: timeout
+                )
+                return try OllamaWire.piece(of: answer, decoding: ChatResponse.self, route: "/api/chat", GenerationPiece.init)
+            },
             streamed: { client, timeout in GenerationCursor(client.chatStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
         )
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
@@ -59,7 +85,8 @@ extension ModelServeService {
         var timeout: Duration
         /// Set when the request is deterministic and the cache is on.
         var cacheKey: CacheKey?
-        var whole: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
+        /// The non-streamed call: through the endpoint's lean client when it has one.
+        var whole: @Sendable (Upstream, Duration) async throws -> GenerationPiece
         var streamed: @Sendable (OllamaClient, Duration) -> GenerationCursor
     }
 
@@ -69,7 +96,7 @@ extension ModelServeService {
                 metrics.recordCache(hit: true)
                 return stream
                     ? cachedStream(hit, job: job, format: format)
-                    : try Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: hit, cached: true))
+                    : Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: hit, cached: true))
             }
             metrics.recordCache(hit: false)
         }
@@ -79,7 +106,7 @@ extension ModelServeService {
         let upstreamStart = ContinuousClock.now
         let piece: GenerationPiece
         do {
-            piece = try await pool.perform { client in try await job.whole(client, try remaining(until: deadline)) }
+            piece = try await pool.performOnUpstream { upstream in try await job.whole(upstream, try remaining(until: deadline)) }
             await admission.release()
         } catch {
             await admission.release()
@@ -96,7 +123,7 @@ extension ModelServeService {
             model: job.model, text: piece.text, doneReason: piece.doneReason, usage: .init(piece.metrics)
         )
         if let key = job.cacheKey { cache?.put(key, completion) }
-        return try Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: completion, cached: false))
+        return Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: completion, cached: false))
     }
 
     /// A cached completion as a stream: its whole text in one piece, then the final piece.
@@ -119,8 +146,8 @@ extension ModelServeService {
         let opened: (GenerationCursor, GenerationPiece?)
         let lease: UpstreamLease
         do {
-            (opened, lease) = try await pool.performHolding { client in
-                let cursor = job.streamed(client, try remaining(until: deadline))
+            (opened, lease) = try await pool.performHolding { upstream in
+                let cursor = job.streamed(upstream.client, try remaining(until: deadline))
                 let first = try await Self.next(of: cursor, before: deadline)
                 return (cursor, first)
             }

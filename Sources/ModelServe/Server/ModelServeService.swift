@@ -39,6 +39,7 @@ public final class ModelServeService: Sendable {
             clients: configuration.upstreams.map {
                 OllamaClient(baseURL: $0, httpClient: httpClient, timeout: configuration.requestTimeout)
             },
+            connectTimeout: configuration.upstreamConnectTimeout,
             observeHealth: { metrics.recordUpstreamHealth(url: $0, healthy: $1) }
         )
         cache = configuration.cacheEntries > 0
@@ -120,6 +121,14 @@ public final class ModelServeService: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+
+    static let allocator = ByteBufferAllocator()
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+
+    /// A completion as a JSON answer, written without the encoder.
+    static func json(_ value: CompletionResponse) -> Response {
+        Response(status: .ok, headers: jsonHeaders, body: ResponseBody(byteBuffer: value.jsonBuffer(allocator: allocator)))
+    }
 
     /// `value` as a JSON answer.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -10,6 +10,8 @@ public actor UpstreamPool {
     public struct Endpoint: Sendable {
         public let url: String
         public let client: OllamaClient
+        /// The lean client for non-streamed generate and chat calls, when the URL allows one.
+        let connections: UpstreamConnections?
         /// Requests under way on it from this process.
         public internal(set) var inFlight = 0
         /// False after a failed connection or health check, until one succeeds.
@@ -25,11 +27,30 @@ public actor UpstreamPool {
     public private(set) var endpoints: [Endpoint]
     private var rotation = 0
     private let observeHealth: @Sendable (_ url: String, _ healthy: Bool) -> Void
+    private nonisolated let connections: [UpstreamConnections]
 
-    public init(clients: [OllamaClient], observeHealth: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
+    /// - Parameter connectTimeout: when set, non-streamed generate and chat calls go through an
+    ///   ``UpstreamConnections`` per endpoint (connecting within this time) instead of the client.
+    public init(
+        clients: [OllamaClient], connectTimeout: Duration? = nil,
+        observeHealth: @escaping @Sendable (String, Bool) -> Void = { _, _ in }
+    ) {
         precondition(!clients.isEmpty, "an upstream pool needs at least one Ollama server")
-        endpoints = clients.map { Endpoint(url: $0.baseURL, client: $0) }
+        endpoints = clients.map { client in
+            Endpoint(
+                url: client.baseURL, client: client,
+                connections: connectTimeout.flatMap {
+                    UpstreamConnections(baseURL: client.baseURL, connectTimeout: $0, maxResponseBytes: client.maxResponseBytes)
+                }
+            )
+        }
+        connections = endpoints.compactMap(\.connections)
         self.observeHealth = observeHealth
+    }
+
+    /// Closes the lean clients' idle connections (at shutdown).
+    public nonisolated func closeIdleConnections() {
+        for pool in connections { pool.shutdown() }
     }
 
     /// The order to try endpoints in: healthy ones by fewest in flight (ties rotating), then the rest.
@@ -42,9 +63,9 @@ public actor UpstreamPool {
         return healthy + order.filter { !endpoints[$0].healthy }
     }
 
-    func begin(_ index: Int) -> OllamaClient {
+    func begin(_ index: Int) -> Upstream {
         endpoints[index].inFlight += 1
-        return endpoints[index].client
+        return Upstream(client: endpoints[index].client, connections: endpoints[index].connections)
     }
 
     /// How a call on an endpoint went.
@@ -128,6 +149,13 @@ extension UpstreamPool {
     public nonisolated func perform<Result: Sendable>(
         _ call: (OllamaClient) async throws -> Result
     ) async throws -> Result {
+        try await performOnUpstream { try await call($0.client) }
+    }
+
+    /// Like ``perform(_:)``, with the endpoint's lean client too.
+    nonisolated func performOnUpstream<Result: Sendable>(
+        _ call: (Upstream) async throws -> Result
+    ) async throws -> Result {
         let (result, lease) = try await performHolding(call)
         await lease.end(.succeeded)
         return result
@@ -136,14 +164,14 @@ extension UpstreamPool {
     /// Like ``perform(_:)``, but the endpoint stays counted as busy until the caller ends the
     /// returned lease: for a stream, whose first piece `call` awaits and whose rest follows later.
     nonisolated func performHolding<Result: Sendable>(
-        _ call: (OllamaClient) async throws -> Result
+        _ call: (Upstream) async throws -> Result
     ) async throws -> (Result, UpstreamLease) {
         var lastFailure: OllamaError?
         for index in await ranking() {
-            let client = await begin(index)
-            let lease = UpstreamLease(pool: self, index: index, url: client.baseURL)
+            let upstream = await begin(index)
+            let lease = UpstreamLease(pool: self, index: index, url: upstream.client.baseURL)
             do {
-                return (try await call(client), lease)
+                return (try await call(upstream), lease)
             } catch let error as OllamaError {
                 await lease.end(.failed(error))
                 guard error.code == .connectionFailed || error.code == .serverBusy else { throw error }
@@ -155,4 +183,11 @@ extension UpstreamPool {
         }
         throw lastFailure ?? OllamaError(code: .connectionFailed, message: "no upstream Ollama is configured", route: "")
     }
+}
+
+/// One endpoint's ways of calling it: the client for everything, and the lean client for
+/// non-streamed generate and chat when there is one.
+struct Upstream: Sendable {
+    let client: OllamaClient
+    let connections: UpstreamConnections?
 }

@@ -1,0 +1,308 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import OllamaKit
+
+/// A lean HTTP/1.1 client for one Ollama server, for the calls ModelServe makes on every
+/// request: a non-streamed generate or chat, one POST answered by one JSON body.
+///
+/// It keeps idle keep-alive connections per event loop and uses one on the loop the calling task
+/// runs on, so a request and its upstream call stay on one thread. Each exchange is one write of
+/// the request (head and body together) and one promise completed when the answer's last byte
+/// arrives; the timeout is a task scheduled on the loop (no timer task, no task group). Everything
+/// else (streams, embeddings, health checks, management calls) keeps using ``OllamaClient`` and
+/// AsyncHTTPClient.
+///
+/// Failures are ``OllamaError``s as ``OllamaClient`` reports them, so failover and the answers
+/// callers get are the same: `.connectionFailed` when the server cannot be reached (or the
+/// connection drops before an answer), `.timeout`, the status-derived codes for a non-2xx
+/// answer, `.malformedResponse` for a body over the limit. A reused idle connection that the
+/// server had closed is retried once on a new connection, before anything was answered on it.
+final class UpstreamConnections: Sendable {
+    /// The server, as configured (e.g. `http://127.0.0.1:11434`).
+    let baseURL: String
+    private let host: String
+    private let port: Int
+    private let basePath: String
+    private let hostHeader: String
+    private let connectTimeout: TimeAmount
+    private let maxResponseBytes: Int
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        /// Idle connections by the event loop they belong to.
+        var idle: [ObjectIdentifier: [any Channel]] = [:]
+        var shutDown = false
+    }
+
+    /// Connections for `baseURL`, or nil when it is not a plain `http://host[:port][/path]` URL
+    /// (then the caller keeps using ``OllamaClient`` for everything).
+    init?(baseURL: String, connectTimeout: Duration, maxResponseBytes: Int = 64 << 20) {
+        guard baseURL.lowercased().hasPrefix("http://") else { return nil }
+        var rest = Substring(baseURL.dropFirst("http://".count))
+        var path = ""
+        if let slash = rest.firstIndex(of: "/") {
+            path = String(rest[slash...])
+            rest = rest[..<slash]
+        }
+        while path.hasSuffix("/") { path.removeLast() }
+        var host: Substring
+        var port = 80
+        if rest.hasPrefix("[") {  // [::1]:11434
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":"), let parsed = Int(after.dropFirst()) else { return nil }
+                port = parsed
+            }
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = rest[..<colon]
+            guard let parsed = Int(rest[rest.index(after: colon)...]) else { return nil }
+            port = parsed
+        } else {
+            host = rest
+        }
+        guard !host.isEmpty, (1...65535).contains(port), !host.contains("@") else { return nil }
+        self.baseURL = baseURL
+        self.host = String(host)
+        self.port = port
+        self.basePath = path
+        self.hostHeader = String(rest)
+        self.connectTimeout = TimeAmount(connectTimeout)
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// POSTs the JSON `body` to `path` (e.g. `/api/generate`) and returns the body of a 2xx answer.
+    ///
+    /// - Parameters:
+    ///   - eventLoop: where to find or make the connection when the calling task does not run on
+    ///     an event loop (when it does, that loop is used, so the answer needs no thread hop).
+    ///   - timeout: for the whole call, connecting included.
+    func post(
+        _ path: String, body: ByteBuffer, on eventLoop: (any EventLoop)? = nil, timeout: Duration
+    ) async throws -> ByteBuffer {
+        let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: basePath + path)
+        head.headers.reserveCapacity(4)
+        head.headers.add(name: "Host", value: hostHeader)
+        head.headers.add(name: "Content-Type", value: "application/json")
+        head.headers.add(name: "Accept", value: "application/json")
+        head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+        while true {
+            let (channel, reused) = try await checkOut(on: eventLoop, deadline: deadline, route: path, timeout: timeout)
+            let answer: UpstreamAnswer
+            do {
+                answer = try await exchange(head: head, body: body, on: channel, deadline: deadline)
+            } catch let failure as UpstreamExchangeFailure {
+                switch failure {
+                case .closedBeforeAnswer where reused:
+                    continue  // an idle connection the server had closed: once more on a new one
+                case .closedBeforeAnswer(let cause):
+                    throw OllamaError(
+                        code: .connectionFailed,
+                        message: "cannot reach \(baseURL): " + (cause.map { "\($0)" } ?? "the connection closed before an answer"),
+                        route: path, cause: cause
+                    )
+                case .closedDuringAnswer:
+                    throw OllamaError(
+                        code: .connectionFailed, message: "cannot reach \(baseURL): the connection closed before the answer ended",
+                        route: path
+                    )
+                case .timedOut:
+                    throw OllamaError(code: .timeout, message: "no answer within \(timeout)", route: path)
+                case .tooLarge:
+                    throw OllamaError(code: .malformedResponse, message: "the response body is too large", route: path)
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                throw OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: path, cause: error)
+            }
+            if answer.keepAlive { checkIn(channel) } else { channel.close(promise: nil) }
+            guard (200..<300).contains(answer.status) else {
+                throw OllamaError.forStatus(answer.status, body: String(buffer: answer.body), route: path)
+            }
+            return answer.body
+        }
+    }
+
+    /// Closes the idle connections; connections in use close when their call ends.
+    func shutdown() {
+        let idle = state.withLockedValue { state in
+            state.shutDown = true
+            defer { state.idle = [:] }
+            return state.idle.values.joined()
+        }
+        for channel in idle { channel.close(promise: nil) }
+    }
+
+    /// An idle connection on `eventLoop` (reused: true), or a new one.
+    private func checkOut(
+        on eventLoop: any EventLoop, deadline: NIODeadline, route: String, timeout: Duration
+    ) async throws -> (any Channel, reused: Bool) {
+        let key = ObjectIdentifier(eventLoop)
+        while let channel = state.withLockedValue({ $0.idle[key]?.popLast() }) {
+            if channel.isActive { return (channel, true) }
+            channel.close(promise: nil)
+        }
+        if Task.isCancelled { throw CancellationError() }
+        let connectLimit = min(connectTimeout, deadline - .now())
+        guard connectLimit > .zero else { throw OllamaError(code: .timeout, message: "no answer within \(timeout)", route: route) }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectLimit)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamExchangeHandler())
+                }
+            }
+        do {
+            let channel: any Channel
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await bootstrap.connect(to: address).get()
+            } else {
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            }
+            return (channel, false)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: route, cause: error)
+        }
+    }
+
+    private func checkIn(_ channel: any Channel) {
+        let keep = state.withLockedValue { state in
+            guard !state.shutDown else { return false }
+            state.idle[ObjectIdentifier(channel.eventLoop), default: []].append(channel)
+            return true
+        }
+        if !keep { channel.close(promise: nil) }
+    }
+
+    /// One request and its answer on `channel`; closes the channel on a timeout or cancellation.
+    private func exchange(
+        head: HTTPRequestHead, body: ByteBuffer, on channel: any Channel, deadline: NIODeadline
+    ) async throws -> UpstreamAnswer {
+        let promise = channel.eventLoop.makePromise(of: UpstreamAnswer.self)
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
+            promise.fail(UpstreamExchangeFailure.timedOut)
+            channel.close(promise: nil)
+        }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: $0)) }
+        channel.writeAndFlush(
+            UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise), promise: written
+        )
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            promise.fail(CancellationError())
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// A request to send and where its answer goes.
+struct UpstreamExchange: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer
+    var limit: Int
+    var promise: EventLoopPromise<UpstreamAnswer>
+}
+
+/// A whole answer.
+struct UpstreamAnswer: Sendable {
+    var status: Int
+    var keepAlive: Bool
+    var body: ByteBuffer
+}
+
+enum UpstreamExchangeFailure: Error {
+    /// The connection closed or failed before any of the answer arrived.
+    case closedBeforeAnswer(cause: (any Error)?)
+    /// The connection closed part way through the answer.
+    case closedDuringAnswer
+    case timedOut
+    case tooLarge
+}
+
+/// Sends one ``UpstreamExchange`` at a time and completes its promise with the answer. Lives on
+/// the channel's event loop, behind NIO's HTTP/1.1 client codec.
+final class UpstreamExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = UpstreamExchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private var pending: UpstreamExchange?
+    private var status = 0
+    private var keepAlive = true
+    private var body: ByteBuffer?
+    private var answering = false
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard pending == nil else {
+            promise?.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: nil))
+            return
+        }
+        pending = exchange
+        answering = false
+        body = nil
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
+        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            answering = true
+            status = Int(head.status.code)
+            keepAlive = head.isKeepAlive
+        case .body(var part):
+            answering = true
+            guard let exchange = pending else { return }
+            if (body?.readableBytes ?? 0) + part.readableBytes > exchange.limit {
+                fail(UpstreamExchangeFailure.tooLarge)
+                context.close(promise: nil)
+                return
+            }
+            if body == nil {
+                body = part
+            } else {
+                body!.writeBuffer(&part)
+            }
+        case .end:
+            guard let exchange = pending else { return }
+            pending = nil
+            answering = false
+            exchange.promise.succeed(UpstreamAnswer(
+                status: status, keepAlive: keepAlive, body: body ?? context.channel.allocator.buffer(capacity: 0)
+            ))
+            body = nil
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(answering ? UpstreamExchangeFailure.closedDuringAnswer : UpstreamExchangeFailure.closedBeforeAnswer(cause: nil))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(answering ? error : UpstreamExchangeFailure.closedBeforeAnswer(cause: error))
+        context.close(promise: nil)
+    }
+
+    private func fail(_ error: any Error) {
+        guard let exchange = pending else { return }
+        pending = nil
+        body = nil
+        exchange.promise.fail(error)
+    }
+}
