@@ -165,6 +165,11 @@ public struct RunCoordinator: Sendable {
         let plan = PromotionPlanner.steps(for: stage, in: pipeline)
         if let waiting = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) }),
            !waiting.status.isFinished, waiting.status != .progressing {
+            // The release is copied into the environment's store while the gate waits, not after
+            // it opens (a debug model-serve is 120 MB: half a second between approval and moving).
+            _ = try ReleaseStore(directory: local.directory).keep(
+                artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model
+            )
             let services = StepServices(
                 pipeline: pipeline,
                 launch: ReleaseLaunch(
@@ -181,7 +186,8 @@ public struct RunCoordinator: Sendable {
         }
         // One runner at a time moves traffic in an environment, whichever process it is in.
         let announced = OnceFlag()
-        return try await ledger.withLock("environment:\(environment.name)", waiting: {
+        // Polled often: a gate that just opened waits here only while the drift monitor looks.
+        return try await ledger.withLock("environment:\(environment.name)", poll: .milliseconds(200), waiting: {
             if announced.claim() { progress(.waitingForEnvironment(environment: environment.name)) }
         }) {
             try await promoteHoldingLock(
