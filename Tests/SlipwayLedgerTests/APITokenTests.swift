@@ -76,6 +76,26 @@ struct APITokenTests {
         }
     }
 
+    @Test("a token's use is noted to the minute: a use within a minute of the last writes nothing")
+    func useIsNotedToTheMinute() async throws {
+        let clock = ManualClock()
+        try await withTestLedger(clock: clock) { ledger, _ in
+            let issued = try await ledger.transaction { tx in
+                try await tx.createToken(user: "grace", groups: ["release-managers"], expiresAt: nil, actor: "admin")
+            }
+            let first = try await ledger.transaction { tx in try await tx.authenticate(token: issued.token) }
+            #expect(first.lastUsedAt == clock.now)
+            clock.advance(by: 30)
+            let soon = try await ledger.transaction { tx in try await tx.authenticate(token: issued.token) }
+            #expect(soon.lastUsedAt == first.lastUsedAt)
+            clock.advance(by: 31)
+            let later = try await ledger.transaction { tx in try await tx.authenticate(token: issued.token) }
+            #expect(later.lastUsedAt == clock.now)
+            let stored = try await ledger.transaction { tx in try await tx.token(id: issued.record.id) }
+            #expect(stored?.lastUsedAt == clock.now)
+        }
+    }
+
     @Test("user and group names are checked, and a token cannot expire before it exists")
     func badNames() async throws {
         try await withTestLedger { ledger, _ in

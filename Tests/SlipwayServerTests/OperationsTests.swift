@@ -84,6 +84,13 @@ extension SlipwayServe {
                 for reference in answer.body.matches(of: /"#\/components\/schemas\/([A-Za-z]+)"/) {
                     #expect(schemas[String(reference.1)] != nil, "\(reference.1) is referenced but not defined")
                 }
+                // Every operation's tag is declared, once, with a description.
+                let declared = (document["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                #expect(Set(declared).count == declared.count)
+                let used = Set(paths.values.flatMap { item in
+                    (item as? [String: Any] ?? [:]).values.flatMap { (($0 as? [String: Any])?["tags"] as? [String]) ?? [] }
+                })
+                #expect(used == Set(declared), "used \(used.sorted()), declared \(declared)")
                 let unknown = try await fixture.send(.GET, "/api/v1/nothing")
                 #expect(unknown.status == 404)
                 #expect(unknown.code == "not_found")

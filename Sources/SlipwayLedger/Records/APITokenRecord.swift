@@ -142,11 +142,17 @@ extension LedgerTransaction {
         if let expires = record.expiresAt, expires <= current {
             throw LedgerError(.unauthenticated, "token \(record.id) (\(record.user)) expired on \(Self.iso8601(expires)); ask for a new one")
         }
+        // Noted to the minute: a token read from on every API request would otherwise make every
+        // read a write.
+        guard record.lastUsedAt.map({ current.timeIntervalSince($0) >= Self.lastUsedPrecision }) ?? true else { return record }
         try await query("UPDATE api_tokens SET last_used_at = \(current) WHERE id = \(record.id)")
         var used = record
         used.lastUsedAt = current
         return used
     }
+
+    /// How stale `last_used_at` may be before a use writes it again.
+    static let lastUsedPrecision: TimeInterval = 60
 
     static func iso8601(_ date: Date) -> String {
         ISO8601DateFormatter().string(from: date)

@@ -60,11 +60,13 @@ enum OpenAPIDocument {
           "info": {
             "title": "Slipway",
             "version": "\#(version)",
-            "description": "The HTTP interface of `slipway serve`: webhook triggers from GitHub and GitLab, health and Prometheus metrics. Error answers have the body `{\"error\": {\"code\", \"message\"}}`."
+            "description": "The HTTP interface of `slipway serve`: webhook triggers from GitHub and GitLab, gate decisions, the audit API, the web pages, health and Prometheus metrics. Error answers have the body `{\"error\": {\"code\", \"message\"}}`."
           },
           "tags": [
             { "name": "webhooks", "description": "Deliveries from a git host. Each proves itself with the host's shared secret (never a token); the commit is always read from git, never from the payload." },
             { "name": "operations", "description": "Health, metrics and this description; open to anyone who can reach the server." },
+            { "name": "approvals", "description": "Deciding at a promotion's gate and listing the gates waiting, with an API token; the gate's rules decide whether a decision counts." },
+            { "name": "audit", "description": "Runs, promotion history and each promotion's whole story, the hash chain's verification and exports; for tokens of the reader groups (auditors, release managers)." },
             { "name": "web", "description": "Server-rendered pages for people: sign in with an API token, approve or reject pending gates, read the history." }
           ],
           "components": {
