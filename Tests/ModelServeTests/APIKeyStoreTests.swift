@@ -62,12 +62,17 @@ import Testing
         try Self.withKeysFile { path in
             let store = try APIKeyStore(path: path)
             let key = try store.create(name: "ci", scopes: ["*"]).plaintextKey
-            for header in [nil, "", "Bearer", "Basic \(key)", "Bearer ms_short", "Bearer \(key)x", "Bearer \(key.dropLast())!", key] {
+            let malformed = [
+                nil, "", "Bearer", "Basic \(key)", "Bearer ms_short", "Bearer \(key)x", "Bearer \(key.dropLast())!", key,
+                "Bearer \(key) extra", "Bearerx \(key)", "Bearer\t\(key)", "Bearer \(key)\t", "Beärer \(key)", "Bearer  ",
+            ]
+            for header in malformed {
                 let result = store.authenticate(bearer: header, route: "generate")
                 #expect(result == .missingOrMalformed, "header \(String(describing: header))")
                 #expect(result.httpStatus == 401)
             }
             #expect(store.authenticate(bearer: "bearer \(key)", route: "generate").httpStatus == 200)
+            #expect(store.authenticate(bearer: "BEARER   \(key)  ", route: "generate").httpStatus == 200)
         }
     }
 

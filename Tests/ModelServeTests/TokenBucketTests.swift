@@ -29,45 +29,45 @@ import Testing
         #expect(bucket.take(now: clock.now()) == .limited(retryAfter: .seconds(1)))
     }
 
-    @Test func limiterKeepsKeysApart() async {
+    @Test func limiterKeepsKeysApart() {
         let clock = ManualClock()
         let limiter = RateLimiter(capacity: 1, refillPerSecond: 1, now: clock.now)
-        #expect(await limiter.take(keyID: "a") == .allowed)
-        #expect(await limiter.take(keyID: "a") == .limited(retryAfter: .seconds(1)))
-        #expect(await limiter.take(keyID: "b") == .allowed)
+        #expect(limiter.take(keyID: "a") == .allowed)
+        #expect(limiter.take(keyID: "a") == .limited(retryAfter: .seconds(1)))
+        #expect(limiter.take(keyID: "b") == .allowed)
     }
 
-    @Test func limiterEvictsLeastRecentlyUsedWhenNoneIsIdle() async {
+    @Test func limiterEvictsLeastRecentlyUsedWhenNoneIsIdle() {
         let clock = ManualClock()
         let limiter = RateLimiter(capacity: 2, refillPerSecond: 0.001, maxBuckets: 2, now: clock.now)
-        _ = await limiter.take(keyID: "a")
+        _ = limiter.take(keyID: "a")
         clock.advance(by: .milliseconds(1))
-        _ = await limiter.take(keyID: "b")
+        _ = limiter.take(keyID: "b")
         clock.advance(by: .milliseconds(1))
-        _ = await limiter.take(keyID: "a")  // "b" is now the least recently used
+        _ = limiter.take(keyID: "a")  // "b" is now the least recently used
         clock.advance(by: .milliseconds(1))
-        _ = await limiter.take(keyID: "c")
-        #expect(await limiter.bucketCount == 2)
-        #expect(await limiter.hasBucket(for: "a"))
-        #expect(await !limiter.hasBucket(for: "b"))
-        #expect(await limiter.hasBucket(for: "c"))
-        #expect(await limiter.evictions == 1)
+        _ = limiter.take(keyID: "c")
+        #expect(limiter.bucketCount == 2)
+        #expect(limiter.hasBucket(for: "a"))
+        #expect(!limiter.hasBucket(for: "b"))
+        #expect(limiter.hasBucket(for: "c"))
+        #expect(limiter.evictions == 1)
         // "a" kept its (empty) bucket through the eviction.
-        #expect(await limiter.take(keyID: "a") != .allowed)
+        #expect(limiter.take(keyID: "a") != .allowed)
     }
 
-    @Test func limiterEvictsIdleBucketsFirst() async {
+    @Test func limiterEvictsIdleBucketsFirst() {
         let clock = ManualClock()
         let limiter = RateLimiter(capacity: 1, refillPerSecond: 1, maxBuckets: 3, now: clock.now)
-        _ = await limiter.take(keyID: "idle1")
-        _ = await limiter.take(keyID: "idle2")
+        _ = limiter.take(keyID: "idle1")
+        _ = limiter.take(keyID: "idle2")
         clock.advance(by: .seconds(5))
-        _ = await limiter.take(keyID: "busy")  // most recent, and empty
-        _ = await limiter.take(keyID: "new")
-        #expect(await limiter.bucketCount == 2)
-        #expect(await limiter.hasBucket(for: "busy"))
-        #expect(await limiter.hasBucket(for: "new"))
-        #expect(await limiter.evictions == 2)
-        #expect(await limiter.take(keyID: "busy") == .limited(retryAfter: .seconds(1)))
+        _ = limiter.take(keyID: "busy")  // most recent, and empty
+        _ = limiter.take(keyID: "new")
+        #expect(limiter.bucketCount == 2)
+        #expect(limiter.hasBucket(for: "busy"))
+        #expect(limiter.hasBucket(for: "new"))
+        #expect(limiter.evictions == 2)
+        #expect(limiter.take(keyID: "busy") == .limited(retryAfter: .seconds(1)))
     }
 }

@@ -152,6 +152,33 @@ import Testing
         }
     }
 
+    @Test("a generate request body is read as JSONDecoder reads it, or left to JSONDecoder")
+    func generateBodies() throws {
+        let read = [
+            #"{"prompt":"x"}"#,
+            #"{"model":"sim-small","prompt":"Say hello in three words.","stream":false,"max_tokens":8,"temperature":0.7}"#,
+            " { \"prompt\" : \"a\\n\\\"b\\u00e9\" , \"system\" : \"s\", \"stream\": true, \"top_p\": 1e-2, \"top_k\": 40, \"seed\": -7 } ",
+            #"{"prompt":"x","model":null,"system":null,"stream":null,"temperature":null,"max_tokens":null,"stop":null}"#,
+            #"{"prompt":"x","stop":[],"temperature":0,"top_p":1.0,"extra":{"ignored":[1,2,{"a":null}]},"other":"x"}"#,
+            #"{"prompt":"x","stop":["\n\n","User:"],"temperature":-0.5E+1,"max_tokens":0}"#,
+        ]
+        for body in read {
+            let buffer = ByteBuffer(string: body)
+            let scanned = try #require(GenerateBody.scanned(buffer), "\(body)")
+            #expect(scanned == (try JSONDecoder().decode(GenerateBody.self, from: buffer)), "\(body)")
+        }
+        let left = [
+            "", "{", #"{"prompt": "#, #"{"max_tokens": 5}"#, #"{"prompt": 5}"#, #"{"prompt": null}"#, #"{"prompt":"x","prompt":"y"}"#,
+            #"{"prompt":"x","max_tokens":8.0}"#, #"{"prompt":"x","max_tokens":"8"}"#, #"{"prompt":"x","temperature":"hot"}"#,
+            #"{"prompt":"x","temperature":1e999}"#, #"{"prompt":"x","temperature":01}"#, #"{"prompt":"x","temperature":.5}"#,
+            #"{"prompt":"x","stream":"yes"}"#, #"{"prompt":"x","stop":"end"}"#, #"{"prompt":"x","stop":[1]}"#, #"["x"]"#,
+            #"{"prompt":"x"} {}"#, #"{"pr\u006fmpt":"x"}"#,
+        ]
+        for body in left {
+            #expect(GenerateBody.scanned(ByteBuffer(string: body)) == nil, "\(body)")
+        }
+    }
+
     static func expectSame(_ scanned: GenerationPiece, _ decoded: GenerationPiece) {
         #expect(scanned.text == decoded.text)
         #expect(scanned.done == decoded.done)

@@ -51,10 +51,20 @@ extension APIKeyStore {
     /// The token of a `Bearer` header value if it is shaped like a ModelServe key, else nil.
     static func bearerToken(_ authorization: String?) -> String? {
         guard let authorization else { return nil }
-        let parts = authorization.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1])
-        guard token.utf8.count == keyLength, token.hasPrefix(keyPrefix) else { return nil }
+        // "Bearer" in any case, one or more spaces, the token, optional trailing spaces: the two
+        // space-separated parts the header must have (read without splitting into new strings).
+        let bytes = authorization.utf8
+        let scheme = "bearer".utf8
+        guard bytes.count > scheme.count,
+              zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 && $0 >= UInt8(ascii: "A") }),
+              bytes.dropFirst(scheme.count).first == UInt8(ascii: " ")
+        else { return nil }
+        let afterScheme = bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") }
+        let tokenBytes = afterScheme.prefix { $0 != UInt8(ascii: " ") }
+        guard afterScheme.dropFirst(tokenBytes.count).allSatisfy({ $0 == UInt8(ascii: " ") }) else { return nil }
+        guard tokenBytes.count == keyLength else { return nil }
+        let token = String(Substring(tokenBytes))
+        guard token.hasPrefix(keyPrefix) else { return nil }
         let allowed = token.utf8.dropFirst(keyPrefix.utf8.count).allSatisfy { c in
             (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z"))
                 || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// ModelServe's Prometheus metrics, every one labelled with the release id so Slipway's canary
@@ -21,6 +22,24 @@ public final class ServeMetrics: Sendable {
     private let cacheHits: Counter
     private let cacheMisses: Counter
     private let tokensPerSecond: ValueHistogram
+    /// The series recorded on every request, by their labels, so a request does not build the
+    /// names and labels again and look them up in the registry (which hands out the same objects).
+    private let requestSeries = NIOLockedValueBox<[RequestSeries: (Counter, DurationHistogram)]>([:])
+    private let routeHistograms = NIOLockedValueBox<[RouteHistogram: DurationHistogram]>([:])
+
+    private struct RequestSeries: Hashable {
+        var route: String
+        var status: Int
+    }
+
+    private enum RouteMetric: Hashable {
+        case upstream, timeToFirstToken
+    }
+
+    private struct RouteHistogram: Hashable {
+        var metric: RouteMetric
+        var route: String
+    }
 
     public init(releaseID: String, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -51,22 +70,43 @@ public final class ServeMetrics: Sendable {
 
     /// One answered request: counted by route and status, its latency recorded by route.
     public func recordRequest(route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.name("requests", "total", "Requests answered, by route and status."),
-            labels: [("route", route), ("status", String(status)), ("release", releaseID)]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name("request_duration", "seconds", "Time from request to the end of the answer."),
-            labels: [("route", route), ("release", releaseID)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = RequestSeries(route: route, status: status)
+        let (counter, histogram) = requestSeries.withLockedValue { $0[key] } ?? {
+            let series = (
+                registry.makeCounter(
+                    descriptor: Self.name("requests", "total", "Requests answered, by route and status."),
+                    labels: [("route", route), ("status", String(status)), ("release", releaseID)]
+                ),
+                registry.makeDurationHistogram(
+                    descriptor: Self.name("request_duration", "seconds", "Time from request to the end of the answer."),
+                    labels: [("route", route), ("release", releaseID)], buckets: Self.latencyBuckets
+                )
+            )
+            requestSeries.withLockedValue { $0[key] = series }
+            return series
+        }()
+        counter.increment()
+        histogram.record(duration)
+    }
+
+    /// The histogram of `metric` for `route`, made on first use.
+    private func histogram(_ metric: RouteMetric, route: String) -> DurationHistogram {
+        let key = RouteHistogram(metric: metric, route: route)
+        if let histogram = routeHistograms.withLockedValue({ $0[key] }) { return histogram }
+        let descriptor = switch metric {
+        case .upstream: Self.name("upstream_duration", "seconds", "Time Ollama took to answer.")
+        case .timeToFirstToken: Self.name("time_to_first_token", "seconds", "Time from request to the first generated token.")
+        }
+        let histogram = registry.makeDurationHistogram(
+            descriptor: descriptor, labels: [("route", route), ("release", releaseID)], buckets: Self.latencyBuckets
+        )
+        routeHistograms.withLockedValue { $0[key] = histogram }
+        return histogram
     }
 
     /// One upstream call's duration (for a stream, until its last piece).
     public func recordUpstream(route: String, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.name("upstream_duration", "seconds", "Time Ollama took to answer."),
-            labels: [("route", route), ("release", releaseID)], buckets: Self.latencyBuckets
-        ).record(duration)
+        histogram(.upstream, route: route).record(duration)
     }
 
     /// A failed upstream call, by the kind of failure.
@@ -79,10 +119,7 @@ public final class ServeMetrics: Sendable {
 
     /// The time until the first generated token reached ModelServe.
     public func recordTimeToFirstToken(route: String, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.name("time_to_first_token", "seconds", "Time from request to the first generated token."),
-            labels: [("route", route), ("release", releaseID)], buckets: Self.latencyBuckets
-        ).record(duration)
+        histogram(.timeToFirstToken, route: route).record(duration)
     }
 
     public func recordTokensPerSecond(_ rate: Double) {

@@ -32,7 +32,7 @@ struct GatewayMiddleware: RouterMiddleware {
         var response: Response
         do {
             if let route, route.needsKey {
-                context.keyID = try await authorize(request, route: route)
+                context.keyID = try authorize(request, route: route)
                 context.timeout = try timeout(asked: request.headers[Self.timeoutHeader])
             }
             response = try await next(request, context)
@@ -51,6 +51,7 @@ struct GatewayMiddleware: RouterMiddleware {
         let finish: @Sendable () -> Void = { [metrics, logger] in
             let elapsed = ContinuousClock.now - start
             metrics.recordRequest(route: routeLabel, status: status, duration: elapsed)
+            guard logger.logLevel <= .info else { return }
             var metadata: Logger.Metadata = [
                 "request_id": .string(requestID), "method": .string(request.method.rawValue), "route": .string(routeLabel),
                 "status": .stringConvertible(status), "latency_ms": .string(Self.milliseconds(elapsed)),
@@ -71,13 +72,13 @@ struct GatewayMiddleware: RouterMiddleware {
     }
 
     /// Checks the key and spends a token of its rate limit; the key's public id when allowed.
-    private func authorize(_ request: Request, route: ServeRoute) async throws -> String {
+    private func authorize(_ request: Request, route: ServeRoute) throws -> String {
         switch keys.authenticate(bearer: request.headers[.authorization], route: route.rawValue) {
         case .missingOrMalformed: throw APIError.missingKey
         case .unknownOrRevoked: throw APIError.unknownKey
         case .forbidden: throw APIError.forbidden(route: route.rawValue)
         case .allowed(let keyID):
-            switch await rateLimiter.take(keyID: keyID) {
+            switch rateLimiter.take(keyID: keyID) {
             case .allowed: return keyID
             case .limited(let retryAfter):
                 let seconds = Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))
@@ -98,8 +99,10 @@ struct GatewayMiddleware: RouterMiddleware {
         return min(duration, requestTimeout)
     }
 
+    /// Whole microseconds as milliseconds with three decimals (`"12.345"`).
     static func milliseconds(_ duration: Duration) -> String {
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        return String(format: "%.3f", Double(micros) / 1000)
+        let micros = max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
+        let fraction = String(micros % 1000)
+        return String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

@@ -18,6 +18,8 @@ public final class ModelServeService: Sendable {
     let cache: ResponseCache<Completion>?
     let logger: Logger
     let servedModels: [String]
+    /// The served models by the names a request may give them (`m` and `m:latest` alike).
+    let servedNames: [String: String]
     /// Set when graceful shutdown begins: `/ready` answers 503 so load balancers stop sending.
     let draining = DrainFlag()
 
@@ -45,6 +47,10 @@ public final class ModelServeService: Sendable {
         cache = configuration.cacheEntries > 0
             ? ResponseCache(capacity: configuration.cacheEntries, timeToLive: configuration.cacheTimeToLive) : nil
         servedModels = configuration.models.map(OllamaModelName.normalized)
+        servedNames = Dictionary(
+            configuration.models.flatMap { [($0, OllamaModelName.normalized($0)), (OllamaModelName.normalized($0), OllamaModelName.normalized($0))] },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// The model a request names (or the default), normalized, once the request has no problems:
@@ -53,7 +59,7 @@ public final class ModelServeService: Sendable {
         var problems = problems
         var model = servedModels[0]
         if let requested, !requested.isEmpty {
-            model = OllamaModelName.normalized(requested)
+            model = servedNames[requested] ?? OllamaModelName.normalized(requested)
             if !servedModels.contains(model) {
                 problems.insert(
                     "unknown model \"\(requested)\"; this server serves \(servedModels.joined(separator: ", "))", at: 0

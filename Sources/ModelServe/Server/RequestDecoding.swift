@@ -22,6 +22,9 @@ enum RequestDecoding {
         } catch {
             throw APIError.bodyTooLarge(limit: maxBytes)
         }
+        if Body.self == GenerateBody.self, let body = GenerateBody.scanned(buffer) as? Body {
+            return body  // the usual generate request, read without JSONDecoder
+        }
         do {
             return try decoder.decode(Body.self, from: buffer)
         } catch let error as DecodingError {

@@ -215,13 +215,13 @@ struct JSONScanner {
         }
     }
 
-    private mutating func expect(_ byte: UInt8) throws {
+    mutating func expect(_ byte: UInt8) throws {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == byte else { throw Unexpected() }
         index += 1
     }
 
-    private mutating func consume(_ byte: UInt8) throws -> Bool {
+    mutating func consume(_ byte: UInt8) throws -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw Unexpected() }
         if bytes[index] == byte {
@@ -231,7 +231,7 @@ struct JSONScanner {
         return false
     }
 
-    private mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+    mutating func consumeLiteral(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
         for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] { return false }
@@ -239,13 +239,13 @@ struct JSONScanner {
         return true
     }
 
-    private mutating func consumeNull() throws -> Bool {
+    mutating func consumeNull() throws -> Bool {
         skipWhitespace()
         return consumeLiteral("null")
     }
 
     /// A key without escapes, as the range of its bytes.
-    private mutating func keyBytes() throws -> Range<Int> {
+    mutating func keyBytes() throws -> Range<Int> {
         try expect(UInt8(ascii: "\""))
         let start = index
         while index < bytes.count {
@@ -260,26 +260,26 @@ struct JSONScanner {
         throw Unexpected()
     }
 
-    private func equal(_ range: Range<Int>, _ name: StaticString) -> Bool {
+    func equal(_ range: Range<Int>, _ name: StaticString) -> Bool {
         guard range.count == name.utf8CodeUnitCount else { return false }
         for offset in 0..<range.count where bytes[range.lowerBound + offset] != name.utf8Start[offset] { return false }
         return true
     }
 
-    private mutating func bool() throws -> Bool {
+    mutating func bool() throws -> Bool {
         skipWhitespace()
         if consumeLiteral("true") { return true }
         if consumeLiteral("false") { return false }
         throw Unexpected()
     }
 
-    private mutating func stringOrNull() throws -> String? {
+    mutating func stringOrNull() throws -> String? {
         if try consumeNull() { return nil }
         return try string()
     }
 
     /// A string, its escapes decoded; valid UTF-8 only.
-    private mutating func string() throws -> String {
+    mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
         while index < bytes.count {
@@ -367,7 +367,7 @@ struct JSONScanner {
     }
 
     /// An integer that fits in 64 bits, or null; a fraction or an exponent is unexpected.
-    private mutating func integerOrNull() throws -> Int64? {
+    mutating func integerOrNull() throws -> Int64? {
         if try consumeNull() { return nil }
         skipWhitespace()
         var negative = false
@@ -384,15 +384,43 @@ struct JSONScanner {
             value = sum
             index += 1
         }
-        guard index > start else { throw Unexpected() }
+        guard index > start, bytes[start] != UInt8(ascii: "0") || index == start + 1 else { throw Unexpected() }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
             throw Unexpected()
         }
         return negative ? -value : value
     }
 
+    /// A finite number in JSON's syntax, or null.
+    mutating func numberOrNull() throws -> Double? {
+        if try consumeNull() { return nil }
+        skipWhitespace()
+        let start = index
+        func digits() throws {
+            let first = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > first else { throw Unexpected() }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        try digits()
+        guard bytes[integerStart] != UInt8(ascii: "0") || index == integerStart + 1 else { throw Unexpected() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            try digits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            try digits()
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw Unexpected() }
+        return value
+    }
+
     /// Skips any value (checked only as far as finding its end).
-    private mutating func skipValue() throws {
+    mutating func skipValue() throws {
         skipWhitespace()
         guard index < bytes.count else { throw Unexpected() }
         switch bytes[index] {

@@ -57,6 +57,7 @@ public actor UpstreamPool {
     func ranking() -> [Int] {
         rotation &+= 1
         let count = endpoints.count
+        if count == 1 { return [0] }
         let offset = rotation % count
         let order = (0..<count).map { ($0 + offset) % count }
         let healthy = order.filter { endpoints[$0].healthy }.sorted { endpoints[$0].inFlight < endpoints[$1].inFlight }
