@@ -117,8 +117,8 @@ struct ReleaseShowCommandTests {
             let lines = table.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasSuffix("PROVENANCE") == true, "\(table.stdout)")
             let staging = try #require(lines.first { $0.hasPrefix("2 ") }, "\(table.stdout)")
-            let expected = "binary binary sha256:\(Self.binaryDigest.dropFirst(7).prefix(12)) · image image sha256:\(Self.imageDigest.dropFirst(7).prefix(12))"
-                + " · sbom sbom sha256:\(Self.sbomDigest.dropFirst(7).prefix(12)) · scans: sbom passed, trivy passed"
+            let expected = "binary sha256:\(Self.binaryDigest.dropFirst(7).prefix(12)) · image sha256:\(Self.imageDigest.dropFirst(7).prefix(12))"
+                + " · sbom sha256:\(Self.sbomDigest.dropFirst(7).prefix(12)) · scans: sbom passed, trivy passed"
                 + " · model ramsey-model:0c1d2e3f4a5b@\(Self.modelDigest.prefix(12))"
             #expect(staging.hasSuffix(expected), "\(staging)")
             let plain = try SlipwayBinary.run(["history", "--database-url", configuration.url])

@@ -37,9 +37,10 @@ public struct ReleaseProvenance: Sendable, Equatable, Codable {
         model = (own ?? bill.model).map { "\($0.name)@\($0.digest)" }
     }
 
-    /// One line: `image app sha256:1a2b3c4d5e6f · sbom sha256:… · scans: trivy passed · model m@sha256:…`.
+    /// One line: `binary model-serve sha256:1a2b3c4d5e6f · image sha256:… · scans: trivy passed · model m@…` (an
+    /// artifact's name is left out where it is its kind).
     public var summary: String {
-        var parts = artifacts.map { "\($0.kind) \($0.name) \(Self.short($0.digest))" }
+        var parts = artifacts.map { ($0.name == $0.kind ? $0.kind : "\($0.kind) \($0.name)") + " " + Self.short($0.digest) }
         if !scans.isEmpty { parts.append("scans: " + scans.map { "\($0.name) \($0.status)" }.joined(separator: ", ")) }
         parts.append("model " + (model.map(Self.shortModel) ?? "none"))
         return parts.joined(separator: " · ")
