@@ -284,6 +284,27 @@ for target in $targets; do
     [ "$warm_errors" = 0 ] || log "warning: $warm_errors errors while warming up $target"
 done
 
+# The machine may be shared. The report says how much of its CPU time during the
+# measured runs went to processes other than wrk, the sim and model-serve, so
+# figures taken while other work ran can be told apart (Linux only: /proc).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat 2>/dev/null; }
+all_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t }' /proc/stat 2>/dev/null; }
+process_ticks() { # PID: its user + system ticks; with "children", those of its waited-for children
+    local f
+    f=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    if [ "${2:-}" = children ]; then echo "$f" | awk '{ print $14 + $15 }'; else echo "$f" | awk '{ print $12 + $13 }'; fi
+}
+our_ticks() { # wrk (this shell's children), the sim and model-serve
+    local total
+    total=$(($(process_ticks $$ children) + $(process_ticks "$sim_pid")))
+    if [ -n "$ms_pid" ]; then total=$((total + $(process_ticks "$ms_pid"))); fi
+    echo "$total"
+}
+other_share=unknown
+busy_start=$(busy_ticks)
+all_start=$(all_ticks)
+ours_start=$(our_ticks)
+
 # Alternate targets at each concurrency so the machine's noise hits both.
 for c in $concurrencies; do
     for target in $targets; do
@@ -295,6 +316,13 @@ done
 
 # --- Report -------------------------------------------------------------------
 
+busy_end=$(busy_ticks)
+all_end=$(all_ticks)
+ours_end=$(our_ticks)
+if [ -n "$busy_start" ] && [ -n "$all_end" ] && [ "$all_end" -gt "$all_start" ]; then
+    other_share=$(awk -v b=$((busy_end - busy_start)) -v o=$((ours_end - ours_start)) -v a=$((all_end - all_start)) \
+        'BEGIN { x = (b - o) / a * 100; if (x < 0) x = 0; printf "%.0f%%", x }')
+fi
 nproc_count=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo unknown)
 cpu_model=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
 [ -n "$cpu_model" ] || cpu_model=unknown
@@ -347,8 +375,9 @@ if [ "$output" = json ]; then
     [ -z "$failed" ] || ok=false
     nproc_json=$(json_str "$nproc_count")
     case "$nproc_count" in '' | *[!0-9]*) ;; *) nproc_json=$nproc_count ;; esac
-    printf '{"date":%s,"machine":{"nproc":%s,"cpu_model":%s,"kernel":%s},' \
-        "$(json_str "$date_now")" "$nproc_json" "$(json_str "$cpu_model")" "$(json_str "$kernel")"
+    printf '{"date":%s,"machine":{"nproc":%s,"cpu_model":%s,"kernel":%s,"other_processes_cpu":%s},' \
+        "$(json_str "$date_now")" "$nproc_json" "$(json_str "$cpu_model")" "$(json_str "$kernel")" \
+        "$(json_str "$other_share")"
     printf '"settings":{"duration":%s,"warmup":%s,"timeout":%s,"only":%s,"bin_dir":%s,"wrk_version":%s,"model":%s,"sim_args":%s},' \
         "$(json_str "$duration")" "$(json_str "$warmup")" "$(json_str "$timeout")" "$(json_str "$only")" \
         "$(json_str "$bin_dir")" "$(json_str "$wrk_version")" "$(json_str "$model")" "$(json_str "${BENCH_SIM_ARGS:-}")"
@@ -381,7 +410,7 @@ else
         done
         echo
     fi
-    echo "Machine: $nproc_count CPUs, $cpu_model, kernel $kernel (wrk, ollama-sim and model-serve share it)."
+    echo "Machine: $nproc_count CPUs, $cpu_model, kernel $kernel (wrk, ollama-sim and model-serve share it); other processes used $other_share of its CPU time during the measured runs."
     echo "Runs: wrk ${wrk_version:-?}, $duration per run after a $warmup warm-up per target; threads 1 at C=1, else 2; timeout $timeout; binaries in $bin_dir; ollama-sim --token-delay-ms 0${BENCH_SIM_ARGS:+ $BENCH_SIM_ARGS}."
     echo "Date: $date_now"
 fi
