@@ -290,7 +290,8 @@ private struct RunningHAProxy {
 
     /// Waits until the socket answers `show info`.
     private func waitUntilAnswering(_ process: pid_t, output: () -> String) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
+        // Generous: a machine running the whole suite at once can be very slow to start a process.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let info = try? await client.execute("show info"), info.contains("Name: HAProxy") { return }
             DetachedProcess.reap(process)
@@ -299,7 +300,7 @@ private struct RunningHAProxy {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw FixtureError("haproxy did not answer on \(socketPath) within 15 seconds: \(output())")
+        throw FixtureError("haproxy did not answer on \(socketPath) within 60 seconds: \(output())")
     }
 
     /// SIGTERM, then SIGKILL after five seconds.

@@ -67,6 +67,16 @@ struct LocalEnvironmentTests {
             }
         }
         func record(failure: String) { lock.withLock { failures.append(failure) } }
+        /// Requests answered or failed so far.
+        var total: Int { lock.withLock { statuses.values.reduce(0, +) + failures.count } }
+
+        /// Waits (up to `limit`) until `more` requests beyond those done now have finished: load
+        /// that spans what happens meanwhile, however slow the machine is.
+        func waitForMore(_ more: Int, within limit: Duration = .seconds(30)) async throws {
+            let target = total + more
+            let deadline = ContinuousClock.now + limit
+            while total < target, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
         var summary: (statuses: [Int: Int], failures: [String], releases: [String: Int]) {
             lock.withLock { (statuses, failures, releases) }
         }
@@ -98,7 +108,10 @@ struct LocalEnvironmentTests {
     }
 
     static func currentRelease(port: Int) async throws -> String? {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/version"), timeout: .seconds(5))
+        // A fresh connection each time: a pooled one may lead to an HAProxy a test has since killed.
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/version")
+        request.headers.add(name: "Connection", value: "close")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 16)
         let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
         return object?["release_id"] as? String
@@ -117,12 +130,12 @@ struct LocalEnvironmentTests {
 
             let load = Load()
             let loadTask = load.run(port: port, key: fixture.key, workers: 4)
-            try await Task.sleep(for: .milliseconds(300))
+            try await load.waitForMore(12)
 
             _ = try await environment.deploy(try fixture.launch("r2"), into: .green)
             try await environment.setWeights([.green: 100, .blue: 0])
             try await environment.retire(.blue)
-            try await Task.sleep(for: .milliseconds(300))
+            try await load.waitForMore(12)
             load.stop()
             await loadTask.value
 
@@ -146,14 +159,14 @@ struct LocalEnvironmentTests {
 
             let load = Load()
             let loadTask = load.run(port: port, key: fixture.key, workers: 4)
-            try await Task.sleep(for: .milliseconds(200))
+            try await load.waitForMore(8)
             _ = try await environment.deploy(try fixture.launch("r2"), into: .green)
             for weight in [10, 50, 100] {
                 try await environment.setWeights([.green: weight, .blue: 100 - weight])
-                try await Task.sleep(for: .milliseconds(250))
+                try await load.waitForMore(8)
             }
             try await environment.retire(.blue)
-            try await Task.sleep(for: .milliseconds(200))
+            try await load.waitForMore(8)
             load.stop()
             await loadTask.value
 
