@@ -8,10 +8,11 @@ extension ModelServeServer {
     struct LifecycleTests {
         @Test("SIGTERM: requests in flight finish, new connections are refused, the process exits 0")
         func gracefulShutdown() async throws {
-            try await ServeFixture.with(sims: [["--latency", "sim-small=1200"]]) { fixture in
+            try await ServeFixture.with(sims: [["--latency", "sim-small=3000"]]) { fixture in
                 try await fixture.waitUntilReady()
                 async let inFlight = fixture.send("/v1/generate", key: fixture.fullKey, json: #"{"prompt": "x", "max_tokens": 2}"#)
-                try await Task.sleep(for: .milliseconds(300))
+                // SIGTERM once the request is upstream (model-serve's own gauge says so), however slow the machine.
+                #expect(try await fixture.gaugeBecomes("modelserve_upstream_in_flight", 1), "the request never went upstream")
                 let stopping = Task { await fixture.server.stop(grace: .seconds(10)) }
                 let answer = try await inFlight
                 #expect(answer.status == 200, "the request in flight was cut off: \(answer.body)")
