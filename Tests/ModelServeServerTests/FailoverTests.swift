@@ -75,8 +75,11 @@ extension ModelServeServer {
 /// answers 200 with a body that is not JSON; `hang` accepts the request and never answers.
 enum BadUpstream {
     static let script = #"""
-    import http.server, sys, time, threading
+    import http.server, os, signal, sys, time, threading
     mode = sys.argv[1]
+    # Exit at once on SIGTERM, even when the parent left it blocked.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass

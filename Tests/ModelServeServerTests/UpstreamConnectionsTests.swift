@@ -93,7 +93,7 @@ extension ModelServeServer {
             }
         }
 
-        @Test("a server that closes each connection after answering (without saying so) is still answered every time")
+        @Test("a kept-alive connection the server closes instead of answering is retried once on a new one")
         func serverClosingIdleConnections() async throws {
             try await Self.withPythonServer(mode: "close") { url in
                 let connections = try #require(UpstreamConnections(baseURL: url + "/base/", connectTimeout: .seconds(2)))
@@ -125,8 +125,9 @@ extension ModelServeServer {
             }
         }
 
-        /// `close`: answers HTTP/1.1 with a Content-Length and no `Connection: close`, then closes
-        /// the connection anyway; `hang`: reads the request and never answers.
+        /// `close`: answers the first request on a connection (HTTP/1.1, kept alive) and closes the
+        /// connection without answering any later one, so every reused connection fails before an
+        /// answer; `hang`: reads the request and never answers.
         static func withPythonServer(mode: String, _ body: (String) async throws -> Void) async throws {
             let scratch = try TemporaryDirectory(prefix: "lean-upstream")
             let script = scratch.path("server.py")
@@ -137,8 +138,11 @@ extension ModelServeServer {
         }
 
         static let script = #"""
-        import http.server, sys, time
+        import http.server, os, signal, sys, time
         mode = sys.argv[1]
+        # Exit at once on SIGTERM, even when the parent left it blocked.
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             def log_message(self, *args):
@@ -147,6 +151,10 @@ extension ModelServeServer {
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 if mode == "hang":
                     time.sleep(60)
+                self.answered = getattr(self, "answered", 0) + 1
+                if mode == "close" and self.answered > 1:
+                    self.close_connection = True
+                    return
                 body = ('{"path": "%s"}' % self.path).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -154,7 +162,6 @@ extension ModelServeServer {
                 self.end_headers()
                 self.wfile.write(body)
                 self.wfile.flush()
-                self.close_connection = True
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         print("python server listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
