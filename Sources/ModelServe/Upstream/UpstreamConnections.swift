@@ -8,7 +8,9 @@ import OllamaKit
 /// request: a non-streamed generate or chat, one POST answered by one JSON body.
 ///
 /// It keeps idle keep-alive connections per event loop and uses one on the loop the calling task
-/// runs on, so a request and its upstream call stay on one thread. Each exchange is one write of
+/// runs on, so a request and its upstream call stay on one thread. A loop opens a connection only
+/// when it has no idle one, so it keeps at most as many as it ever had calls under way at once
+/// (which admission bounds); they close at shutdown, or when the server closes them. Each exchange is one write of
 /// the request (head and body together) and one promise completed when the answer's last byte
 /// arrives; the timeout is a task scheduled on the loop (no timer task, no task group). Everything
 /// else (streams, embeddings, health checks, management calls) keeps using ``OllamaClient`` and
