@@ -47,7 +47,9 @@ struct TextTable {
     func renderCSV() -> String {
         ([headers] + rows).map { row in
             row.map { cell in
-                cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+                // By scalar: "\r\n" is one Character, which a Character test would not match.
+                cell.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) })
+                    ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
             }.joined(separator: ",")
         }.joined(separator: "\n")
     }

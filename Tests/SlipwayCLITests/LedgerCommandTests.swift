@@ -29,6 +29,25 @@ struct LedgerCommandTests {
         }
     }
 
+    @Test("history as CSV quotes a reason holding a CRLF line break (Swift's one Character for \\r\\n included)")
+    func csvQuotesCRLF() async throws {
+        try await TestDatabase.withFreshDatabase { configuration in
+            try await Ledger.withLedger(configuration, logger: TestDatabase.logger) { ledger in
+                try await ledger.transaction { tx in
+                    let run = try await tx.createRun(NewRun(
+                        pipeline: "model-serve", commitSHA: String(repeating: "7", count: 40), branch: "main", trigger: .manual, triggeredBy: "ada"
+                    )).run
+                    let promotion = try await tx.createPromotion(run: run, environment: "dev", releaseID: "model-serve-7", strategy: "blueGreen", actor: "ada")
+                    try await tx.movePromotion(id: promotion.id, to: .progressing, actor: "slipway")
+                    try await tx.movePromotion(id: promotion.id, to: .failed, actor: "slipway", reason: "first line\r\nsecond line")
+                }
+            }
+            let csv = try SlipwayBinary.run(["history", "--database-url", configuration.url, "--output", "csv"])
+            #expect(csv.status == 0, "\(csv.stderr)")
+            #expect(csv.stdout.hasSuffix(",\"first line\r\nsecond line\"\n"), "\(csv.stdout.debugDescription)")
+        }
+    }
+
     @Test("db migrate applies the schema once, then says there is nothing to do")
     func migrate() async throws {
         try await TestDatabase.withFreshDatabase { configuration in
