@@ -69,13 +69,20 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction; an error rolls everything in it back.
+    /// Runs `body` in one transaction; an error rolls everything in it back. The body's own
+    /// errors that are not the database's (a command's refusal, a cancellation) come out as they
+    /// were thrown; the database's become a ``LedgerError``.
     @discardableResult
     public func transaction<Result: Sendable>(_ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(LedgerTransaction(connection: connection, logger: logger, now: now))
             }
+        } catch let error as PostgresTransactionError {
+            if let own = error.closureError, !(own is PSQLError), !(own is LedgerError), error.beginError == nil {
+                throw own
+            }
+            throw LedgerError.wrap(error, doing: "a ledger transaction failed")
         } catch {
             throw LedgerError.wrap(error, doing: "a ledger transaction failed")
         }
