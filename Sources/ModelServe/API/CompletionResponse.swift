@@ -126,13 +126,7 @@ extension CompletionResponse {
         if let message {
             buffer.writeStaticString(",")
             buffer.writeJSONKey("message")
-            buffer.writeStaticString("{")
-            buffer.writeJSONKey("content")
-            buffer.writeJSONString(message.content)
-            buffer.writeStaticString(",")
-            buffer.writeJSONKey("role")
-            buffer.writeJSONString(message.role)
-            buffer.writeStaticString("}")
+            buffer.writeJSONMessage(message)
         }
         buffer.writeStaticString(",")
         buffer.writeJSONKey("model")

@@ -65,6 +65,17 @@ extension ByteBuffer {
         writeStaticString(value ? "true" : "false")
     }
 
+    /// A chat message as `{"content":…,"role":…}` (keys sorted, as JSONEncoder writes them).
+    mutating func writeJSONMessage(_ message: ChatBody.Message) {
+        writeStaticString("{")
+        writeJSONKey("content")
+        writeJSONString(message.content)
+        writeStaticString(",")
+        writeJSONKey("role")
+        writeJSONString(message.role)
+        writeStaticString("}")
+    }
+
     private static func hexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }

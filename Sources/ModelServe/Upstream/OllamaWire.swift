@@ -47,13 +47,7 @@ enum OllamaWire {
         buffer.writeStaticString("{\"messages\":[")
         for (index, message) in messages.enumerated() {
             if index > 0 { buffer.writeStaticString(",") }
-            buffer.writeStaticString("{")
-            buffer.writeJSONKey("content")
-            buffer.writeJSONString(message.content)
-            buffer.writeStaticString(",")
-            buffer.writeJSONKey("role")
-            buffer.writeJSONString(message.role)
-            buffer.writeStaticString("}")
+            buffer.writeJSONMessage(message)
         }
         buffer.writeStaticString("],")
         buffer.writeJSONKey("model")
