@@ -168,11 +168,13 @@ import Testing
         let controller = AdmissionController(maxInFlight: 1, maxQueue: 2)
         try await controller.acquire()
         let order = Recorder<String>()
-        let waiting = Self.waiter(controller, name: "w", order: order, deadline: .now + .milliseconds(80))
+        // A deadline far enough off that a busy machine still queues and admits the waiter before it.
+        let deadline = ContinuousClock.now + .seconds(1)
+        let waiting = Self.waiter(controller, name: "w", order: order, deadline: deadline)
         try #require(await eventually { await controller.queued == 1 })
         await controller.release()
         try await waiting.value
-        try await Task.sleep(for: .milliseconds(100))  // past the deadline: its timer must be gone
+        try await Task.sleep(until: deadline + .milliseconds(100))  // past the deadline: its timer must be gone
         #expect(await controller.inFlight == 1)
         #expect(await controller.queued == 0)
         #expect(order.all == ["w"])
