@@ -15,6 +15,7 @@
 #   scripts/bench-approval.sh          BENCH_APPROVALS=100 BENCH_SKIP_BUILD=1 scripts/bench-approval.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/bench/common.sh"
 approvals=${BENCH_APPROVALS:-30}
 if [ -z "${SLIPWAY_TEST_DATABASE_URL:-}" ]; then
     exec "$root/scripts/with-test-postgres.sh" "$0" "$@"
@@ -38,8 +39,7 @@ sql() { psql "$database" -Atc "$1"; }
 
 "$bin/ollama-sim" --port 0 --token-delay-ms 0 > "$work/sim.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/sim.log" && break; sleep 0.05; done
-sim_port=$(grep -o '127.0.0.1:[0-9]*' "$work/sim.log" | head -1 | cut -d: -f2)
+sim_port=$(announced_port "$work/sim.log" 100)
 dev_port=$(( 20000 + RANDOM % 8000 ))
 
 mkdir -p "$work/repo/pipelines" "$work/repo/environments" "$work/repo/src"
@@ -85,8 +85,7 @@ token=$("$bin/slipway" token create --user grace --group release-managers --data
 
 "$bin/slipway" serve --listen 127.0.0.1:0 --interval 1s "${common[@]}" > "$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 600); do grep -q "listening on" "$work/serve.log" && break; sleep 0.05; done
-port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
+port=$(announced_port "$work/serve.log")
 [ -n "$port" ] || { echo "bench-approval: slipway serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 wait_for() { # wait_for SECONDS SQL → prints the first non-empty answer
@@ -125,13 +124,9 @@ for i in $(seq "$approvals"); do
     wait_for 180 "SELECT status FROM promotions WHERE id = $promotion AND status NOT IN ('pending', 'waiting', 'progressing')" >/dev/null ||
         { echo "bench-approval: promotion $promotion never finished" >&2; exit 1; }
 done
-percentile() {
-    local p=$1; shift
-    printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ a[NR] = $1 } END { r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print a[r] }'
-}
 echo
 echo "approvals: $approvals"
 echo "answer:      p50 $(percentile 50 "${answers[@]}") ms, p99 $(percentile 99 "${answers[@]}") ms"
 echo "→ gate open: p50 $(percentile 50 "${opened[@]}") ms, p99 $(percentile 99 "${opened[@]}") ms"
 echo "→ moving:    p50 $(percentile 50 "${moving[@]}") ms, p99 $(percentile 99 "${moving[@]}") ms (target: p99 < 1 s)"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), kernel $(uname -r); debug binaries; PostgreSQL $(sql 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(machine); debug binaries; PostgreSQL $(sql 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -13,6 +13,7 @@
 #   scripts/bench-audit-api.sh        BENCH_PROMOTIONS=200000 BENCH_SKIP_BUILD=1 scripts/bench-audit-api.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/bench/common.sh"
 promotions=${BENCH_PROMOTIONS:-1000000}
 requests=${BENCH_REQUESTS:-1000}
 concurrency=${BENCH_CONCURRENCY:-8}
@@ -66,8 +67,7 @@ git -C "$work/repo" -c user.name=Bench -c user.email=bench@example.com commit -q
 "$bin/slipway" serve --listen 127.0.0.1:0 --interval 1h \
     --repo "$work/repo" --database-url "$database" --state-dir "$work/state" > "$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 600); do grep -q "listening on" "$work/serve.log" && break; sleep 0.05; done
-port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
+port=$(announced_port "$work/serve.log")
 [ -n "$port" ] || { echo "bench-audit-api: slipway serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 half=$(psql "$database" -Atc "SELECT max(id) / 2 FROM promotions")
@@ -136,4 +136,4 @@ for name, path in shapes:
 PY
 echo
 echo "promotions in the ledger: $(psql "$database" -Atc 'SELECT count(*) FROM promotions'); $requests requests per shape (target: p99 < 20 ms)"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), kernel $(uname -r); $configuration binary; PostgreSQL $(psql "$database" -Atc 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(machine); $configuration binary; PostgreSQL $(psql "$database" -Atc 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -12,6 +12,7 @@
 #   scripts/bench-engine.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/bench/common.sh"
 commits=${BENCH_COMMITS:-5}
 if [ -z "${SLIPWAY_TEST_DATABASE_URL:-}" ]; then
     exec "$root/scripts/with-test-postgres.sh" "$0" "$@"
@@ -32,8 +33,7 @@ now_ms() { date +%s%3N; }
 
 "$bin/ollama-sim" --port 0 --token-delay-ms 0 > "$work/sim.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/sim.log" && break; sleep 0.05; done
-sim_port=$(grep -o '127.0.0.1:[0-9]*' "$work/sim.log" | head -1 | cut -d: -f2)
+sim_port=$(announced_port "$work/sim.log" 100)
 dev_port=$(( 20000 + RANDOM % 8000 ))
 
 mkdir -p "$work/repo/pipelines" "$work/repo/environments" "$work/repo/src"
@@ -127,4 +127,4 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo
 echo "median: commit → dev $(median "${totals[@]}") ms, without the build $(median "${nets[@]}") ms, switch step $(median "${switches[@]}") ms, canary abort $(median "${aborts[@]}") ms"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r); poll interval 1 s; debug binaries; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(machine); poll interval 1 s; debug binaries; $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -15,6 +15,7 @@
 #   scripts/bench-webhook.sh            BENCH_DELIVERIES=200 BENCH_SKIP_BUILD=1 scripts/bench-webhook.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/bench/common.sh"
 deliveries=${BENCH_DELIVERIES:-100}
 if [ -z "${SLIPWAY_TEST_DATABASE_URL:-}" ]; then
     exec "$root/scripts/with-test-postgres.sh" "$0" "$@"
@@ -66,8 +67,7 @@ git -C "$work/repo" -c user.name=Bench -c user.email=bench@example.com commit -q
 SLIPWAY_GITHUB_WEBHOOK_SECRET="$secret" "$bin/slipway" serve --listen 127.0.0.1:0 --interval 1h \
     --repo "$work/repo" --database-url "$database" --state-dir "$work/state" > "$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 600); do grep -q "listening on" "$work/serve.log" && break; sleep 0.05; done
-port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
+port=$(announced_port "$work/serve.log")
 [ -n "$port" ] || { echo "bench-webhook: slipway serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 for _ in $(seq 600); do [ "$(sql "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL")" = 1 ] && break; sleep 0.05; done
 
@@ -100,13 +100,9 @@ for i in $(seq "$deliveries"); do
     answers+=("$answer_ms"); created+=("$created_ms"); running+=("$running_ms")
     echo "| $i | $answer_ms ms | $created_ms ms | $running_ms ms |"
 done
-percentile() {
-    local p=$1; shift
-    printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ a[NR] = $1 } END { r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; print a[r] }'
-}
 echo
 echo "deliveries: $deliveries"
 echo "answer:        p50 $(percentile 50 "${answers[@]}") ms, p99 $(percentile 99 "${answers[@]}") ms"
 echo "→ run.created: p50 $(percentile 50 "${created[@]}") ms, p99 $(percentile 99 "${created[@]}") ms (target: p99 < 200 ms)"
 echo "→ running:     p50 $(percentile 50 "${running[@]}") ms, p99 $(percentile 99 "${running[@]}") ms"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), kernel $(uname -r); debug binary; PostgreSQL $(sql 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(machine); debug binary; PostgreSQL $(sql 'SHOW server_version'); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
