@@ -111,9 +111,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow prompts and messages in debug logs. Off by default: logs never hold prompts or keys. [env: MODELSERVE_LOG_PROMPTS=1]")
     var logPrompts = false
 
+    @Flag(help: "Answer non-streamed generate and chat through the router too, not on the connection's event loop (slower; for comparison). [env: MODELSERVE_ROUTER_ONLY=1]")
+    var routerOnly = false
+
     func run() async throws {
         // Run Swift concurrency's jobs on NIO's event loops: no thread hop between a request's
         // I/O and its handler (measured: see the benchmark in the README).
+        if let threads = ProcessInfo.processInfo.environment["MODELSERVE_THREADS"].flatMap(Int.init), threads > 0 {
+            NIOSingletons.groupLoopCountSuggestion = threads
+        }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let settings: ServeConfiguration
         let logger: Logger
@@ -167,6 +173,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.keysReloadInterval = try env.duration(keysReloadInterval, "KEYS_RELOAD_INTERVAL", "--keys-reload-interval") ?? settings.keysReloadInterval
         settings.shutdownTimeout = try env.duration(shutdownTimeout, "SHUTDOWN_TIMEOUT", "--shutdown-timeout") ?? settings.shutdownTimeout
         settings.logPrompts = logPrompts || env.string("LOG_PROMPTS") == "1"
+        settings.inlineCompletions = !(routerOnly || env.string("ROUTER_ONLY") == "1")
         return settings
     }
 

@@ -19,13 +19,13 @@ import Testing
         let controller = AdmissionController(maxInFlight: 3, maxQueue: 0)
         for expected in 1...3 {
             try await controller.acquire()
-            #expect(await controller.inFlight == expected)
+            #expect(controller.inFlight == expected)
         }
-        #expect(await controller.queued == 0)
-        await controller.release()
-        #expect(await controller.inFlight == 2)
+        #expect(controller.queued == 0)
+        controller.release()
+        #expect(controller.inFlight == 2)
         try await controller.acquire()
-        #expect(await controller.inFlight == 3)
+        #expect(controller.inFlight == 3)
     }
 
     @Test func fullSlotsAndFullQueueRefuseAtOnce() async throws {
@@ -34,13 +34,13 @@ import Testing
         try await controller.acquire()
         let order = Recorder<String>()
         let queuedWaiter = Self.waiter(controller, name: "queued", order: order)
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
 
         await #expect(throws: AdmissionController.Refusal.queueFull) {
             try await controller.acquire(deadline: .now + .seconds(60))
         }
-        #expect(await controller.inFlight == 2)
-        #expect(await controller.queued == 1)
+        #expect(controller.inFlight == 2)
+        #expect(controller.queued == 1)
 
         queuedWaiter.cancel()
         _ = await queuedWaiter.result
@@ -51,7 +51,7 @@ import Testing
         let controller = AdmissionController(maxInFlight: 1, maxQueue: 0)
         try await controller.acquire()
         await #expect(throws: AdmissionController.Refusal.queueFull) { try await controller.acquire() }
-        #expect(await controller.inFlight == 1)
+        #expect(controller.inFlight == 1)
     }
 
     @Test func releaseHandsTheSlotToTheOldestWaiter() async throws {
@@ -59,24 +59,24 @@ import Testing
         try await controller.acquire()
         let order = Recorder<String>()
         let first = Self.waiter(controller, name: "first", order: order)
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
         let second = Self.waiter(controller, name: "second", order: order)
-        try #require(await eventually { await controller.queued == 2 })
+        try #require(await eventually { controller.queued == 2 })
 
-        await controller.release()
+        controller.release()
         try await first.value
         #expect(order.all == ["first"])
-        #expect(await controller.inFlight == 1, "the slot passes to the waiter, it is not freed")
-        #expect(await controller.queued == 1)
+        #expect(controller.inFlight == 1, "the slot passes to the waiter, it is not freed")
+        #expect(controller.queued == 1)
 
-        await controller.release()
+        controller.release()
         try await second.value
         #expect(order.all == ["first", "second"])
-        #expect(await controller.inFlight == 1)
-        #expect(await controller.queued == 0)
+        #expect(controller.inFlight == 1)
+        #expect(controller.queued == 0)
 
-        await controller.release()
-        #expect(await controller.inFlight == 0)
+        controller.release()
+        #expect(controller.inFlight == 0)
     }
 
     @Test func newArrivalCannotOvertakeAQueuedWaiter() async throws {
@@ -84,14 +84,14 @@ import Testing
         try await controller.acquire()
         let order = Recorder<String>()
         let queued = Self.waiter(controller, name: "queued", order: order)
-        try #require(await eventually { await controller.queued == 1 })
-        await controller.release()
+        try #require(await eventually { controller.queued == 1 })
+        controller.release()
         // The slot went to the waiter, so a newcomer must queue rather than take it.
         let late = Self.waiter(controller, name: "late", order: order)
         try await queued.value
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
         #expect(order.all == ["queued"])
-        await controller.release()
+        controller.release()
         try await late.value
         #expect(order.all == ["queued", "late"])
     }
@@ -101,18 +101,18 @@ import Testing
         try await controller.acquire()
         let order = Recorder<String>()
         let cancelled = Self.waiter(controller, name: "cancelled", order: order)
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
 
         cancelled.cancel()
         let result = await cancelled.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(await controller.queued == 0)
-        #expect(await controller.inFlight == 1)
+        #expect(controller.queued == 0)
+        #expect(controller.inFlight == 1)
         #expect(order.all.isEmpty)
 
         // The slot is still the holder's: releasing it frees it rather than waking anyone.
-        await controller.release()
-        #expect(await controller.inFlight == 0)
+        controller.release()
+        #expect(controller.inFlight == 0)
     }
 
     @Test func cancellingOneWaiterKeepsTheOthersInOrder() async throws {
@@ -120,18 +120,18 @@ import Testing
         try await controller.acquire()
         let order = Recorder<String>()
         let a = Self.waiter(controller, name: "a", order: order)
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
         let b = Self.waiter(controller, name: "b", order: order)
-        try #require(await eventually { await controller.queued == 2 })
+        try #require(await eventually { controller.queued == 2 })
         let c = Self.waiter(controller, name: "c", order: order)
-        try #require(await eventually { await controller.queued == 3 })
+        try #require(await eventually { controller.queued == 3 })
 
         b.cancel()
         _ = await b.result
-        #expect(await controller.queued == 2)
-        await controller.release()
+        #expect(controller.queued == 2)
+        controller.release()
         try await a.value
-        await controller.release()
+        controller.release()
         try await c.value
         #expect(order.all == ["a", "c"])
     }
@@ -142,8 +142,8 @@ import Testing
         await #expect(throws: AdmissionController.Refusal.deadlinePassed) {
             try await controller.acquire(deadline: .now - .seconds(1))
         }
-        #expect(await controller.queued == 0)
-        #expect(await controller.inFlight == 1)
+        #expect(controller.queued == 0)
+        #expect(controller.inFlight == 1)
     }
 
     @Test func deadlineReachedWhileQueuedThrowsDeadlinePassed() async throws {
@@ -153,15 +153,15 @@ import Testing
         let waiting = Self.waiter(controller, name: "late", order: order, deadline: .now + .milliseconds(50))
         let result = await waiting.result
         #expect(throws: AdmissionController.Refusal.deadlinePassed) { try result.get() }
-        #expect(await controller.queued == 0)
-        #expect(await controller.inFlight == 1)
+        #expect(controller.queued == 0)
+        #expect(controller.inFlight == 1)
         #expect(order.all.isEmpty)
     }
 
     @Test func deadlineIsIgnoredWhenASlotIsFree() async throws {
         let controller = AdmissionController(maxInFlight: 1, maxQueue: 0)
         try await controller.acquire(deadline: .now - .seconds(1))
-        #expect(await controller.inFlight == 1)
+        #expect(controller.inFlight == 1)
     }
 
     @Test func admittedWaiterIsNotLaterFailedByItsDeadline() async throws {
@@ -171,12 +171,12 @@ import Testing
         // A deadline far enough off that a busy machine still queues and admits the waiter before it.
         let deadline = ContinuousClock.now + .seconds(1)
         let waiting = Self.waiter(controller, name: "w", order: order, deadline: deadline)
-        try #require(await eventually { await controller.queued == 1 })
-        await controller.release()
+        try #require(await eventually { controller.queued == 1 })
+        controller.release()
         try await waiting.value
         try await Task.sleep(until: deadline + .milliseconds(100))  // past the deadline: its timer must be gone
-        #expect(await controller.inFlight == 1)
-        #expect(await controller.queued == 0)
+        #expect(controller.inFlight == 1)
+        #expect(controller.queued == 0)
         #expect(order.all == ["w"])
     }
 
@@ -189,12 +189,12 @@ import Testing
         #expect(reports.all == [[1, 0]])
         let order = Recorder<String>()
         let waiting = Self.waiter(controller, name: "w", order: order)
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
         #expect(reports.all == [[1, 0], [1, 1]])
-        await controller.release()
+        controller.release()
         try await waiting.value
         #expect(reports.all == [[1, 0], [1, 1], [1, 0]])
-        await controller.release()
+        controller.release()
         #expect(reports.all == [[1, 0], [1, 1], [1, 0], [0, 0]])
     }
 
@@ -205,7 +205,7 @@ import Testing
         }
         try await controller.acquire()
         let waiting = Self.waiter(controller, name: "w", order: Recorder<String>())
-        try #require(await eventually { await controller.queued == 1 })
+        try #require(await eventually { controller.queued == 1 })
         waiting.cancel()
         _ = await waiting.result
         #expect(reports.all == [[1, 0], [1, 1], [1, 0]])

@@ -38,21 +38,21 @@ import Testing
     }
 
     /// Makes endpoint `index` look busier by one request under way.
-    static func occupy(_ pool: UpstreamPool, _ index: Int) async {
-        _ = await pool.begin(index)
+    static func occupy(_ pool: UpstreamPool, _ index: Int) {
+        _ = pool.begin(index)
     }
 
     @Test func rankingPutsHealthyFirstByInFlightThenUnhealthy() async throws {
         try await Self.withPool([Self.a, Self.b, Self.c]) { pool, _ in
-            await Self.occupy(pool, 0)
-            await Self.occupy(pool, 0)
-            await Self.occupy(pool, 1)
-            await Self.occupy(pool, 2)
-            await pool.end(2, .failed(Self.failure(.connectionFailed, Self.c)))
+            Self.occupy(pool, 0)
+            Self.occupy(pool, 0)
+            Self.occupy(pool, 1)
+            Self.occupy(pool, 2)
+            pool.end(2, .failed(Self.failure(.connectionFailed, Self.c)))
             for _ in 0..<4 {  // the same whatever the rotation
-                #expect(await pool.ranking() == [1, 0, 2])
+                #expect(pool.ranking() == [1, 0, 2])
             }
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints.map(\.inFlight) == [2, 1, 0])
             #expect(endpoints.map(\.healthy) == [true, true, false])
         }
@@ -60,12 +60,12 @@ import Testing
 
     @Test func unhealthyEndpointIsLastEvenWhenIdle() async throws {
         try await Self.withPool([Self.a, Self.b, Self.c]) { pool, _ in
-            await pool.recordCheck(0, models: nil, error: "connection refused")
-            await pool.recordCheck(2, models: nil, error: "connection refused")
-            await Self.occupy(pool, 1)
-            await Self.occupy(pool, 1)
+            pool.recordCheck(0, models: nil, error: "connection refused")
+            pool.recordCheck(2, models: nil, error: "connection refused")
+            Self.occupy(pool, 1)
+            Self.occupy(pool, 1)
             for _ in 0..<4 {
-                let ranking = await pool.ranking()
+                let ranking = pool.ranking()
                 #expect(ranking.first == 1)
                 #expect(Set(ranking.dropFirst()) == [0, 2])
             }
@@ -76,7 +76,7 @@ import Testing
         try await Self.withPool([Self.a, Self.b, Self.c]) { pool, _ in
             var firsts: Set<Int> = []
             for _ in 0..<3 {
-                let ranking = await pool.ranking()
+                let ranking = pool.ranking()
                 #expect(Set(ranking) == [0, 1, 2])
                 firsts.insert(ranking[0])
             }
@@ -86,7 +86,7 @@ import Testing
 
     @Test func connectionFailureFailsOverAndMarksUnhealthy() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, health in
-            await Self.occupy(pool, 1)  // so that a is tried first
+            Self.occupy(pool, 1)  // so that a is tried first
             let tried = Recorder<String>()
             let result = try await pool.perform { client in
                 tried.append(client.baseURL)
@@ -95,19 +95,19 @@ import Testing
             }
             #expect(result == "answer from \(Self.b)")
             #expect(tried.all == [Self.a, Self.b])
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints[0].healthy == false)
             #expect(endpoints[0].lastError == "connection_failed at \(Self.a)")
             #expect(endpoints[1].healthy)
             #expect(endpoints.map(\.inFlight) == [0, 1], "each call's hold ends; only ours remains")
             #expect(health.all.contains("\(Self.a) down"))
-            #expect(await pool.ranking().last == 0)
+            #expect(pool.ranking().last == 0)
         }
     }
 
     @Test func serverBusyFailsOverWithoutMarkingUnhealthy() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            await Self.occupy(pool, 1)
+            Self.occupy(pool, 1)
             let tried = Recorder<String>()
             let result = try await pool.perform { client in
                 tried.append(client.baseURL)
@@ -116,7 +116,7 @@ import Testing
             }
             #expect(result == Self.b)
             #expect(tried.all == [Self.a, Self.b])
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints.map(\.healthy) == [true, true])
             #expect(endpoints.map(\.inFlight) == [0, 1])
         }
@@ -124,7 +124,7 @@ import Testing
 
     @Test func rejectedRequestIsThrownWithoutFailover() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            await Self.occupy(pool, 1)
+            Self.occupy(pool, 1)
             let tried = Recorder<String>()
             let error = await #expect(throws: OllamaError.self) {
                 try await pool.perform { client -> String in
@@ -135,7 +135,7 @@ import Testing
             }
             #expect(error?.code == .requestRejected)
             #expect(tried.all == [Self.a])
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints.map(\.healthy) == [true, true])
             #expect(endpoints.map(\.inFlight) == [0, 1])
         }
@@ -151,7 +151,7 @@ import Testing
                 }
             }
             #expect(tried.all.count == 1)
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints.map(\.healthy) == [true, true])
             #expect(endpoints.map(\.inFlight) == [0, 0])
         }
@@ -159,7 +159,7 @@ import Testing
 
     @Test func whenAllFailTheLastErrorIsThrown() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            await Self.occupy(pool, 1)
+            Self.occupy(pool, 1)
             let tried = Recorder<String>()
             let error = await #expect(throws: OllamaError.self) {
                 try await pool.perform { client -> String in
@@ -170,7 +170,7 @@ import Testing
             #expect(tried.all == [Self.a, Self.b])
             #expect(error?.code == .serverBusy)
             #expect(error?.message == "server_busy at \(Self.b)")
-            let endpoints = await pool.endpoints
+            let endpoints = pool.endpoints
             #expect(endpoints.map(\.healthy) == [false, true])
             #expect(endpoints.map(\.inFlight) == [0, 1])
         }
@@ -178,32 +178,32 @@ import Testing
 
     @Test func successMakesAnUnhealthyEndpointHealthyAgain() async throws {
         try await Self.withPool([Self.a]) { pool, health in
-            await pool.recordCheck(0, models: nil, error: "refused")
-            #expect(await pool.endpoints[0].healthy == false)
+            pool.recordCheck(0, models: nil, error: "refused")
+            #expect(pool.endpoints[0].healthy == false)
             let result = try await pool.perform { client in client.baseURL }
             #expect(result == Self.a)
-            #expect(await pool.endpoints[0].healthy)
-            #expect(await pool.endpoints[0].lastError == nil)
+            #expect(pool.endpoints[0].healthy)
+            #expect(pool.endpoints[0].lastError == nil)
             #expect(health.all.last == "\(Self.a) up")
         }
     }
 
     @Test func readinessFollowsTheListedModels() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            let before = await pool.readiness(model: "sim-small")
+            let before = pool.readiness(model: "sim-small")
             #expect(!before.ready)
             #expect(before.reason.contains("no upstream has answered"))
 
             let models = ModelList(models: [
                 Self.summary("sim-small:latest", digest: "d1"), Self.summary("sim-large:7b", digest: "d2"),
             ])
-            await pool.recordCheck(0, models: models, error: nil)
-            #expect(await pool.readiness(model: "sim-small").ready)
-            #expect(await pool.readiness(model: "sim-small:latest").ready)
-            #expect(await pool.readiness(model: "sim-large:7b").ready)
-            #expect(await pool.readiness(model: "sim-large").ready == false, "sim-large means sim-large:latest")
+            pool.recordCheck(0, models: models, error: nil)
+            #expect(pool.readiness(model: "sim-small").ready)
+            #expect(pool.readiness(model: "sim-small:latest").ready)
+            #expect(pool.readiness(model: "sim-large:7b").ready)
+            #expect(pool.readiness(model: "sim-large").ready == false, "sim-large means sim-large:latest")
 
-            let absent = await pool.readiness(model: "absent")
+            let absent = pool.readiness(model: "absent")
             #expect(!absent.ready)
             #expect(absent.reason.contains("absent:latest"))
             #expect(absent.reason.contains("pull"))
@@ -212,19 +212,19 @@ import Testing
 
     @Test func untaggedListedNameMatchesTheLatestTag() async throws {
         try await Self.withPool([Self.a]) { pool, _ in
-            await pool.recordCheck(0, models: ModelList(models: [Self.summary("sim-small", digest: "d")]), error: nil)
-            #expect(await pool.readiness(model: "sim-small:latest").ready)
-            #expect(await pool.digest(of: "sim-small:latest") == "d")
+            pool.recordCheck(0, models: ModelList(models: [Self.summary("sim-small", digest: "d")]), error: nil)
+            #expect(pool.readiness(model: "sim-small:latest").ready)
+            #expect(pool.digest(of: "sim-small:latest") == "d")
         }
     }
 
     @Test func modelOnAnUnhealthyEndpointIsNotReady() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            await pool.recordCheck(0, models: ModelList(models: [Self.summary("sim-small:latest", digest: "d")]), error: nil)
-            await pool.recordCheck(1, models: ModelList(models: []), error: nil)
-            #expect(await pool.readiness(model: "sim-small").ready)
-            await pool.recordCheck(0, models: nil, error: "connection refused")
-            let readiness = await pool.readiness(model: "sim-small")
+            pool.recordCheck(0, models: ModelList(models: [Self.summary("sim-small:latest", digest: "d")]), error: nil)
+            pool.recordCheck(1, models: ModelList(models: []), error: nil)
+            #expect(pool.readiness(model: "sim-small").ready)
+            pool.recordCheck(0, models: nil, error: "connection refused")
+            let readiness = pool.readiness(model: "sim-small")
             #expect(!readiness.ready)
             #expect(readiness.reason.contains("sim-small:latest"))
         }
@@ -232,9 +232,9 @@ import Testing
 
     @Test func noAnsweringUpstreamNamesTheErrors() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            await pool.recordCheck(0, models: nil, error: "connection refused")
-            await pool.recordCheck(1, models: nil, error: "timed out")
-            let readiness = await pool.readiness(model: "sim-small")
+            pool.recordCheck(0, models: nil, error: "connection refused")
+            pool.recordCheck(1, models: nil, error: "timed out")
+            let readiness = pool.readiness(model: "sim-small")
             #expect(!readiness.ready)
             #expect(readiness.reason.contains("no upstream Ollama answers"))
             #expect(readiness.reason.contains("\(Self.a): connection refused"))
@@ -244,14 +244,14 @@ import Testing
 
     @Test func digestOfAListedModel() async throws {
         try await Self.withPool([Self.a, Self.b]) { pool, _ in
-            #expect(await pool.digest(of: "sim-small") == nil)
-            await pool.recordCheck(1, models: ModelList(models: [
+            #expect(pool.digest(of: "sim-small") == nil)
+            pool.recordCheck(1, models: ModelList(models: [
                 Self.summary("sim-small:latest", digest: "abc123"), Self.summary("other:1b", digest: "def456"),
             ]), error: nil)
-            #expect(await pool.digest(of: "sim-small") == "abc123")
-            #expect(await pool.digest(of: "sim-small:latest") == "abc123")
-            #expect(await pool.digest(of: "other:1b") == "def456")
-            #expect(await pool.digest(of: "other") == nil)
+            #expect(pool.digest(of: "sim-small") == "abc123")
+            #expect(pool.digest(of: "sim-small:latest") == "abc123")
+            #expect(pool.digest(of: "other:1b") == "def456")
+            #expect(pool.digest(of: "other") == nil)
         }
     }
 }

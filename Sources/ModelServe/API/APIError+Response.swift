@@ -6,11 +6,23 @@ import NIOFoundationCompat
 extension APIError {
     /// The error as an HTTP answer: the JSON body, `Retry-After` when set, and the request id.
     func response(requestID: String) -> Response {
+        let (headers, body) = answer(requestID: requestID)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// The headers and JSON body of the answer (no `Content-Length`, `Date` or `Server`).
+    func answer(requestID: String) -> (HTTPFields, ByteBuffer) {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", RequestID.header: requestID]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         let body = ErrorBody(error: .init(code: code, message: message, requestID: requestID))
         let data = (try? ModelServeService.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal"}}"#.utf8)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+        return (headers, ByteBuffer(data: data))
+    }
+
+    /// A 429 for a key whose bucket refills in `retryAfter` (whole seconds, at least 1).
+    static func rateLimited(after retryAfter: Duration) -> APIError {
+        let seconds = Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))
+        return rateLimited(retryAfterSeconds: max(1, seconds))
     }
 
     /// The answer for any error thrown while handling a request; unexpected ones become a 500

@@ -17,6 +17,7 @@ struct GatewayMiddleware: RouterMiddleware {
     let metrics: ServeMetrics
     let logger: Logger
     let requestTimeout: Duration
+    var accessLog: AccessLog { AccessLog(metrics: metrics, logger: logger) }
     static let routesByPath: [String: ServeRoute] = Dictionary(uniqueKeysWithValues: ServeRoute.allCases.map { ($0.path, $0) })
 
     func handle(
@@ -33,7 +34,7 @@ struct GatewayMiddleware: RouterMiddleware {
         do {
             if let route, route.needsKey {
                 context.keyID = try authorize(request, route: route)
-                context.timeout = try timeout(asked: request.headers[Self.timeoutHeader])
+                context.timeout = try Self.timeout(asked: request.headers[Self.timeoutHeader], limit: requestTimeout)
             }
             response = try await next(request, context)
         } catch {
@@ -48,16 +49,10 @@ struct GatewayMiddleware: RouterMiddleware {
         let status = response.status.code
         let requestID = context.requestID
         let keyID = context.keyID
-        let finish: @Sendable () -> Void = { [metrics, logger] in
-            let elapsed = ContinuousClock.now - start
-            metrics.recordRequest(route: routeLabel, status: status, duration: elapsed)
-            guard logger.logLevel <= .info else { return }
-            var metadata: Logger.Metadata = [
-                "request_id": .string(requestID), "method": .string(request.method.rawValue), "route": .string(routeLabel),
-                "status": .stringConvertible(status), "latency_ms": .string(Self.milliseconds(elapsed)),
-            ]
-            if let keyID { metadata["key_id"] = .string(keyID) }
-            logger.info("request", metadata: metadata)
+        let finish: @Sendable () -> Void = { [accessLog] in
+            accessLog.record(
+                requestID: requestID, method: request.method, route: routeLabel, status: status, keyID: keyID, since: start
+            )
         }
         if response.body.contentLength != nil {
             finish()
@@ -80,9 +75,7 @@ struct GatewayMiddleware: RouterMiddleware {
         case .allowed(let keyID):
             switch rateLimiter.take(keyID: keyID) {
             case .allowed: return keyID
-            case .limited(let retryAfter):
-                let seconds = Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))
-                throw APIError.rateLimited(retryAfterSeconds: max(1, seconds))
+            case .limited(let retryAfter): throw APIError.rateLimited(after: retryAfter)
             }
         }
     }
@@ -91,18 +84,11 @@ struct GatewayMiddleware: RouterMiddleware {
 
     /// The request's time budget: `--request-timeout`, or the caller's shorter `X-Request-Timeout`
     /// (`250ms`, `2s`, or seconds), so a caller that will give up anyway does not hold a slot.
-    private func timeout(asked: String?) throws -> Duration {
-        guard let asked else { return requestTimeout }
+    static func timeout(asked: String?, limit: Duration) throws(APIError) -> Duration {
+        guard let asked else { return limit }
         guard let duration = DurationText.parse(asked), duration > .zero else {
             throw APIError.invalid("X-Request-Timeout must be a duration such as 500ms or 2s (got \"\(asked)\")")
         }
-        return min(duration, requestTimeout)
-    }
-
-    /// Whole microseconds as milliseconds with three decimals (`"12.345"`).
-    static func milliseconds(_ duration: Duration) -> String {
-        let micros = max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
-        let fraction = String(micros % 1000)
-        return String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        return min(duration, limit)
     }
 }

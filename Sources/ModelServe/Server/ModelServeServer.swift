@@ -42,10 +42,16 @@ public enum ModelServeServer {
             let host = configuration.host
             var serverLogger = logger
             serverLogger.logLevel = max(logger.logLevel, .notice)
+            let serverName = "model-serve"
+            let dates = HTTPDate()
+            let inline = configuration.inlineCompletions && service.pool.allLean
             let app = Application(
                 router: service.router(),
+                server: .http1(configuration: .init(
+                    additionalChannelHandlers: inline ? [InlineCompletionHandler(service: service, dates: dates, serverName: serverName)] : []
+                )),
                 configuration: ApplicationConfiguration(
-                    address: .hostname(host, port: configuration.port), serverName: "model-serve"
+                    address: .hostname(host, port: configuration.port), serverName: serverName
                 ),
                 onServerRunning: { channel in
                     announce("model-serve listening on \(host):\(channel.localAddress?.port ?? 0)")

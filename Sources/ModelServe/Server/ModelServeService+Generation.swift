@@ -9,65 +9,67 @@ extension ModelServeService {
     func generate(_ request: Request, context: ModelServeContext) async throws -> Response {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(GenerateBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
-        let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
-        var canonical = body
-        canonical.model = model
-        canonical.stream = nil
-        logPrompt(body.prompt, requestID: context.requestID)
-        let upstreamRequest = GenerateRequest(
-            model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
-        )
-        let eventLoop = context.eventLoop
-        let job = GenerationJob(
-            route: .generate, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
-            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
-            whole: { upstream, timeout in
-                guard let connections = upstream.connections else {
-                    return GenerationPiece(try await upstream.client.generate(upstreamRequest, timeout: timeout))
-                }
-                let request = OllamaWire.generateBody(
-                    model: model, prompt: upstreamRequest.prompt ?? "", system: upstreamRequest.system,
-                    options: upstreamRequest.options, allocator: Self.allocator
-                )
-                let answer = try await connections.post(
-                    "/api/generate", body: request, on: eventLoop, timeout: timeout
-                )
-                return try OllamaWire.piece(of: answer, decoding: GenerateResponse.self, route: "/api/generate", GenerationPiece.init)
-            },
-            streamed: { client, timeout in GenerationCursor(client.generateStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
-        )
-        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
+        let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
     }
 
     func chat(_ request: Request, context: ModelServeContext) async throws -> Response {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(ChatBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
+        let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
+    }
+
+    /// The generation a `/v1/generate` body asks for, once it is valid (a 422 otherwise).
+    func generationJob(
+        for body: GenerateBody, requestID: String, start: ContinuousClock.Instant, timeout: Duration
+    ) throws -> GenerationJob {
         let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
         var canonical = body
         canonical.model = model
         canonical.stream = nil
-        logPrompt(body.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"), requestID: context.requestID)
-        let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
-        let eventLoop = context.eventLoop
-        let messages = body.messages
-        let job = GenerationJob(
-            route: .chat, model: model, requestID: context.requestID, start: start, timeout: context.timeout,
+        logPrompt(body.prompt, requestID: requestID)
+        let upstreamRequest = GenerateRequest(
+            model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
+        )
+        return GenerationJob(
+            route: .generate, model: model, requestID: requestID, start: start, timeout: timeout,
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
-            whole: { upstream, timeout in
-                guard let connections = upstream.connections else {
-                    return GenerationPiece(try await upstream.client.chat(upstreamRequest, timeout: timeout))
-                }
-                let request = OllamaWire.chatBody(
-                    model: model, messages: messages, options: upstreamRequest.options, allocator: Self.allocator
+            upstreamPath: "/api/generate",
+            upstreamBody: {
+                OllamaWire.generateBody(
+                    model: model, prompt: upstreamRequest.prompt ?? "", system: upstreamRequest.system,
+                    options: upstreamRequest.options, allocator: Self.allocator
                 )
-                let answer = try await connections.post(
-                    "/api/chat", body: request, on: eventLoop, timeout: timeout
-                )
-                return try OllamaWire.piece(of: answer, decoding: ChatResponse.self, route: "/api/chat", GenerationPiece.init)
             },
+            decodeAnswer: { try OllamaWire.piece(of: $0, decoding: GenerateResponse.self, route: "/api/generate", GenerationPiece.init) },
+            viaClient: { client, timeout in GenerationPiece(try await client.generate(upstreamRequest, timeout: timeout)) },
+            streamed: { client, timeout in GenerationCursor(client.generateStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
+        )
+    }
+
+    /// The generation a `/v1/chat` body asks for, once it is valid (a 422 otherwise).
+    func generationJob(
+        for body: ChatBody, requestID: String, start: ContinuousClock.Instant, timeout: Duration
+    ) throws -> GenerationJob {
+        let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
+        var canonical = body
+        canonical.model = model
+        canonical.stream = nil
+        logPrompt(body.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"), requestID: requestID)
+        let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
+        let messages = body.messages
+        return GenerationJob(
+            route: .chat, model: model, requestID: requestID, start: start, timeout: timeout,
+            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
+            upstreamPath: "/api/chat",
+            upstreamBody: {
+                OllamaWire.chatBody(model: model, messages: messages, options: upstreamRequest.options, allocator: Self.allocator)
+            },
+            decodeAnswer: { try OllamaWire.piece(of: $0, decoding: ChatResponse.self, route: "/api/chat", GenerationPiece.init) },
+            viaClient: { client, timeout in GenerationPiece(try await client.chat(upstreamRequest, timeout: timeout)) },
             streamed: { client, timeout in GenerationCursor(client.chatStream(upstreamRequest, timeout: timeout), GenerationPiece.init) }
         )
-        return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]))
     }
 
     /// Logs the prompt at debug level, only when `--log-prompts` allows it.
@@ -85,12 +87,25 @@ extension ModelServeService {
         var timeout: Duration
         /// Set when the request is deterministic and the cache is on.
         var cacheKey: CacheKey?
-        /// The non-streamed call: through the endpoint's lean client when it has one.
-        var whole: @Sendable (Upstream, Duration) async throws -> GenerationPiece
+        /// The non-streamed call through an endpoint's lean client: where, what, and how to read
+        /// the answer.
+        var upstreamPath: String
+        var upstreamBody: @Sendable () -> ByteBuffer
+        var decodeAnswer: @Sendable (ByteBuffer) throws -> GenerationPiece
+        /// The non-streamed call through ``OllamaClient``, for endpoints without a lean client.
+        var viaClient: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
         var streamed: @Sendable (OllamaClient, Duration) -> GenerationCursor
     }
 
-    private func run(_ job: GenerationJob, stream: Bool, format: StreamFormat) async throws -> Response {
+    private func run(_ job: GenerationJob, stream: Bool, format: StreamFormat, on eventLoop: any EventLoop) async throws -> Response {
+        if !stream && pool.allLean {
+            let generation = WholeGeneration(service: self, job: job, eventLoop: eventLoop)
+            return Self.json(try await withTaskCancellationHandler {
+                try await generation.answer.get()
+            } onCancel: {
+                generation.cancel()
+            })
+        }
         if let key = job.cacheKey, let cache {
             if let hit = cache.get(key) {
                 metrics.recordCache(hit: true)
@@ -106,13 +121,18 @@ extension ModelServeService {
         let upstreamStart = ContinuousClock.now
         let piece: GenerationPiece
         do {
-            piece = try await pool.performOnUpstream { upstream in try await job.whole(upstream, try remaining(until: deadline)) }
-            await admission.release()
+            piece = try await pool.perform { client in try await job.viaClient(client, try remaining(until: deadline)) }
+            admission.release()
         } catch {
-            await admission.release()
+            admission.release()
             throw upstreamFailure(error)
         }
-        let upstreamTime = ContinuousClock.now - upstreamStart
+        return Self.json(finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart))
+    }
+
+    /// A whole generation's answer, once the upstream has given it: metrics recorded, cached
+    /// when deterministic.
+    func finished(_ job: GenerationJob, piece: GenerationPiece, upstreamTime: Duration) -> CompletionResponse {
         metrics.recordUpstream(route: job.route.rawValue, duration: upstreamTime)
         recordGeneration(piece.metrics)
         let generating = Duration.nanoseconds(piece.metrics.evalDuration ?? 0)
@@ -123,7 +143,7 @@ extension ModelServeService {
             model: job.model, text: piece.text, doneReason: piece.doneReason, usage: .init(piece.metrics)
         )
         if let key = job.cacheKey { cache?.put(key, completion) }
-        return Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: completion, cached: false))
+        return CompletionResponse(id: job.requestID, route: job.route, completion: completion, cached: false)
     }
 
     /// A cached completion as a stream: its whole text in one piece, then the final piece.
@@ -152,7 +172,7 @@ extension ModelServeService {
                 return (cursor, first)
             }
         } catch {
-            await admission.release()
+            admission.release()
             if error is DeadlineExceeded { throw APIError.deadlineExceeded }
             throw upstreamFailure(error)
         }
@@ -202,14 +222,14 @@ extension ModelServeService {
                 } else {
                     // The client went away (a write failed) or the server is cancelling: nothing
                     // more can be written. Dropping the cursor cancels the upstream request.
-                    await hold.end(outcome)
+                    hold.end(outcome)
                     metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
                     throw error
                 }
                 try? await writeFailure(failure, job: job, format: format, writer: &writer)
                 try? await writer.finish(nil)
             }
-            await hold.end(outcome)
+            hold.end(outcome)
             metrics.recordUpstream(route: job.route.rawValue, duration: ContinuousClock.now - upstreamStart)
         })
     }
@@ -252,10 +272,10 @@ final class StreamHold: @unchecked Sendable {
         self.lease = lease
     }
 
-    func end(_ outcome: UpstreamPool.Outcome) async {
+    func end(_ outcome: UpstreamPool.Outcome) {
         guard takeEnd() else { return }
-        await lease.end(outcome)
-        await admission.release()
+        lease.end(outcome)
+        admission.release()
     }
 
     private func takeEnd() -> Bool {
@@ -267,11 +287,8 @@ final class StreamHold: @unchecked Sendable {
 
     deinit {
         guard takeEnd() else { return }
-        let admission = admission, lease = lease
-        Task {
-            await lease.end(.abandoned)
-            await admission.release()
-        }
+        lease.end(.abandoned)
+        admission.release()
     }
 }
 

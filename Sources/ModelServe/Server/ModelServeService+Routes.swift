@@ -39,9 +39,9 @@ extension ModelServeService {
             answer = try await pool.perform { client in
                 try await client.embed(EmbedRequest(model: model, input: body.input), timeout: try remaining(until: deadline))
             }
-            await admission.release()
+            admission.release()
         } catch {
-            await admission.release()
+            admission.release()
             throw upstreamFailure(error)
         }
         metrics.recordUpstream(route: ServeRoute.embeddings.rawValue, duration: ContinuousClock.now - upstreamStart)
@@ -56,7 +56,7 @@ extension ModelServeService {
         if draining.isSet {
             return try Self.json(Readiness(status: "not_ready", reason: "shutting down"), status: .serviceUnavailable)
         }
-        let (ready, reason) = await pool.readiness(model: servedModels[0])
+        let (ready, reason) = pool.readiness(model: servedModels[0])
         return try Self.json(
             Readiness(status: ready ? "ready" : "not_ready", reason: reason), status: ready ? .ok : .serviceUnavailable
         )
@@ -72,7 +72,7 @@ extension ModelServeService {
         try Self.json(VersionInfo(
             service: "model-serve", version: Self.version, releaseID: configuration.releaseID,
             buildCommit: configuration.buildCommit,
-            model: .init(name: servedModels[0], digest: await pool.digest(of: servedModels[0]))
+            model: .init(name: servedModels[0], digest: pool.digest(of: servedModels[0]))
         ))
     }
 

@@ -45,6 +45,10 @@ public struct ServeConfiguration: Sendable {
     public var shutdownTimeout: Duration = .seconds(30)
     /// Whether prompts and messages may appear in logs (only at debug level).
     public var logPrompts = false
+    /// Whether the usual non-streamed generate and chat requests are answered on their
+    /// connection's event loop (``InlineCompletionHandler``) rather than through the router.
+    /// Answers are the same either way; off is for comparison.
+    public var inlineCompletions = true
 
     public init() {}
 

@@ -86,49 +86,130 @@ final class UpstreamConnections: Sendable {
         _ path: String, body: ByteBuffer, on eventLoop: (any EventLoop)? = nil, timeout: Duration
     ) async throws -> ByteBuffer {
         let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let call = UpstreamCall(eventLoop: eventLoop)
+        if eventLoop.inEventLoop {
+            start(path, body: body, timeout: timeout, call: call)
+        } else {
+            eventLoop.execute { self.start(path, body: body, timeout: timeout, call: call) }
+        }
+        return try await withTaskCancellationHandler {
+            try await call.answer.get()
+        } onCancel: {
+            call.cancel()
+        }
+    }
+
+    /// Starts the POST of `body` to `path` on `call`'s event loop (the caller must be on it);
+    /// `call.answer` completes with the body of a 2xx answer or an ``OllamaError``, and
+    /// `call.cancel()` abandons it (closing its connection).
+    func start(_ path: String, body: ByteBuffer, timeout: Duration, call: UpstreamCall) {
+        let eventLoop = call.eventLoop
+        eventLoop.preconditionInEventLoop()
+        call.deadline = NIODeadline.now() + TimeAmount(timeout)
+        call.timer = eventLoop.scheduleTask(deadline: call.deadline) {
+            call.finish(.failure(OllamaError(code: .timeout, message: "no answer within \(timeout)", route: path)))
+        }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: basePath + path)
         head.headers.reserveCapacity(4)
         head.headers.add(name: "Host", value: hostHeader)
         head.headers.add(name: "Content-Type", value: "application/json")
         head.headers.add(name: "Accept", value: "application/json")
         head.headers.add(name: "Content-Length", value: String(body.readableBytes))
-        while true {
-            let (channel, reused) = try await checkOut(on: eventLoop, deadline: deadline, route: path, timeout: timeout)
-            let answer: UpstreamAnswer
-            do {
-                answer = try await exchange(head: head, body: body, on: channel, deadline: deadline)
-            } catch let failure as UpstreamExchangeFailure {
+        attempt(head: head, body: body, path: path, call: call)
+    }
+
+    /// One try on an idle connection, or on a new one; a reused connection that the server had
+    /// closed is tried once more on a new one.
+    private func attempt(head: HTTPRequestHead, body: ByteBuffer, path: String, call: UpstreamCall) {
+        guard !call.isFinished else { return }
+        let eventLoop = call.eventLoop
+        let key = ObjectIdentifier(eventLoop)
+        while let channel = state.withLockedValue({ $0.idle[key]?.popLast() }) {
+            if channel.isActive {
+                send(head: head, body: body, on: channel, reused: true, path: path, call: call)
+                return
+            }
+            channel.close(promise: nil)
+        }
+        let connectLimit = min(connectTimeout, call.deadline - .now())
+        guard connectLimit > .zero else { return }  // the call's timer answers
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectLimit)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamExchangeHandler())
+                }
+            }
+        let connected: EventLoopFuture<any Channel>
+        if let address = try? SocketAddress(ipAddress: host, port: port) {
+            connected = bootstrap.connect(to: address)
+        } else {
+            connected = bootstrap.connect(host: host, port: port)
+        }
+        connected.whenComplete { [self] result in
+            switch result {
+            case .success(let channel):
+                if call.isFinished {
+                    checkIn(channel)
+                } else {
+                    send(head: head, body: body, on: channel, reused: false, path: path, call: call)
+                }
+            case .failure(let error):
+                call.finish(.failure(
+                    OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: path, cause: error)
+                ))
+            }
+        }
+    }
+
+    private func send(head: HTTPRequestHead, body: ByteBuffer, on channel: any Channel, reused: Bool, path: String, call: UpstreamCall) {
+        call.channel = channel
+        let promise = call.eventLoop.makePromise(of: UpstreamAnswer.self)
+        let exchange = UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise)
+        let written = call.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: $0)) }
+        channel.writeAndFlush(exchange, promise: written)
+        promise.futureResult.whenComplete { [self] result in
+            call.channel = nil
+            guard !call.isFinished else {
+                channel.close(promise: nil)  // timed out or cancelled: its answer, if any, is unwanted
+                return
+            }
+            switch result {
+            case .success(let answer):
+                if answer.keepAlive { checkIn(channel) } else { channel.close(promise: nil) }
+                guard (200..<300).contains(answer.status) else {
+                    call.finish(.failure(OllamaError.forStatus(answer.status, body: String(buffer: answer.body), route: path)))
+                    return
+                }
+                call.finish(.success(answer.body))
+            case .failure(let failure as UpstreamExchangeFailure):
+                channel.close(promise: nil)
                 switch failure {
                 case .closedBeforeAnswer where reused:
-                    continue  // an idle connection the server had closed: once more on a new one
+                    attempt(head: head, body: body, path: path, call: call)  // an idle connection the server had closed
                 case .closedBeforeAnswer(let cause):
-                    throw OllamaError(
+                    call.finish(.failure(OllamaError(
                         code: .connectionFailed,
                         message: "cannot reach \(baseURL): " + (cause.map { "\($0)" } ?? "the connection closed before an answer"),
                         route: path, cause: cause
-                    )
+                    )))
                 case .closedDuringAnswer:
-                    throw OllamaError(
+                    call.finish(.failure(OllamaError(
                         code: .connectionFailed, message: "cannot reach \(baseURL): the connection closed before the answer ended",
                         route: path
-                    )
-                case .timedOut:
-                    throw OllamaError(code: .timeout, message: "no answer within \(timeout)", route: path)
+                    )))
                 case .tooLarge:
-                    throw OllamaError(code: .malformedResponse, message: "the response body is too large", route: path)
+                    call.finish(.failure(OllamaError(code: .malformedResponse, message: "the response body is too large", route: path)))
                 }
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                if Task.isCancelled { throw CancellationError() }
-                throw OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: path, cause: error)
+            case .failure(let error):
+                channel.close(promise: nil)
+                call.finish(.failure(
+                    OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: path, cause: error)
+                ))
             }
-            if answer.keepAlive { checkIn(channel) } else { channel.close(promise: nil) }
-            guard (200..<300).contains(answer.status) else {
-                throw OllamaError.forStatus(answer.status, body: String(buffer: answer.body), route: path)
-            }
-            return answer.body
         }
     }
 
@@ -142,41 +223,6 @@ final class UpstreamConnections: Sendable {
         for channel in idle { channel.close(promise: nil) }
     }
 
-    /// An idle connection on `eventLoop` (reused: true), or a new one.
-    private func checkOut(
-        on eventLoop: any EventLoop, deadline: NIODeadline, route: String, timeout: Duration
-    ) async throws -> (any Channel, reused: Bool) {
-        let key = ObjectIdentifier(eventLoop)
-        while let channel = state.withLockedValue({ $0.idle[key]?.popLast() }) {
-            if channel.isActive { return (channel, true) }
-            channel.close(promise: nil)
-        }
-        if Task.isCancelled { throw CancellationError() }
-        let connectLimit = min(connectTimeout, deadline - .now())
-        guard connectLimit > .zero else { throw OllamaError(code: .timeout, message: "no answer within \(timeout)", route: route) }
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(connectLimit)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(UpstreamExchangeHandler())
-                }
-            }
-        do {
-            let channel: any Channel
-            if let address = try? SocketAddress(ipAddress: host, port: port) {
-                channel = try await bootstrap.connect(to: address).get()
-            } else {
-                channel = try await bootstrap.connect(host: host, port: port).get()
-            }
-            return (channel, false)
-        } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw OllamaError(code: .connectionFailed, message: "cannot reach \(baseURL): \(error)", route: route, cause: error)
-        }
-    }
-
     private func checkIn(_ channel: any Channel) {
         let keep = state.withLockedValue { state in
             guard !state.shutDown else { return false }
@@ -184,29 +230,6 @@ final class UpstreamConnections: Sendable {
             return true
         }
         if !keep { channel.close(promise: nil) }
-    }
-
-    /// One request and its answer on `channel`; closes the channel on a timeout or cancellation.
-    private func exchange(
-        head: HTTPRequestHead, body: ByteBuffer, on channel: any Channel, deadline: NIODeadline
-    ) async throws -> UpstreamAnswer {
-        let promise = channel.eventLoop.makePromise(of: UpstreamAnswer.self)
-        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
-            promise.fail(UpstreamExchangeFailure.timedOut)
-            channel.close(promise: nil)
-        }
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { promise.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: $0)) }
-        channel.writeAndFlush(
-            UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise), promise: written
-        )
-        defer { timer.cancel() }
-        return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
-        } onCancel: {
-            promise.fail(CancellationError())
-            channel.close(promise: nil)
-        }
     }
 }
 
@@ -230,8 +253,57 @@ enum UpstreamExchangeFailure: Error {
     case closedBeforeAnswer(cause: (any Error)?)
     /// The connection closed part way through the answer.
     case closedDuringAnswer
-    case timedOut
     case tooLarge
+}
+
+/// One POST through ``UpstreamConnections``: its answer, and a way to abandon it. Its state is
+/// touched only on its event loop (``cancel()`` hops there).
+final class UpstreamCall: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private let promise: EventLoopPromise<ByteBuffer>
+    /// The body of a 2xx answer, or an ``OllamaError`` (or `CancellationError` after ``cancel()``).
+    var answer: EventLoopFuture<ByteBuffer> { promise.futureResult }
+    // Loop-confined:
+    fileprivate var deadline = NIODeadline.distantFuture
+    fileprivate var timer: Scheduled<Void>?
+    /// The connection the exchange is on, while it is.
+    fileprivate var channel: (any Channel)?
+    fileprivate private(set) var isFinished = false
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        promise = eventLoop.makePromise()
+    }
+
+    /// Abandons the call: its connection closes (so the server sees the request go away) and the
+    /// answer fails with `CancellationError`. Does nothing once the answer is in.
+    func cancel() {
+        if eventLoop.inEventLoop {
+            cancelOnLoop()
+        } else {
+            eventLoop.execute { self.cancelOnLoop() }
+        }
+    }
+
+    private func cancelOnLoop() {
+        guard !isFinished else { return }
+        let channel = channel
+        finish(.failure(CancellationError()))
+        channel?.close(promise: nil)
+    }
+
+    fileprivate func finish(_ result: Result<ByteBuffer, any Error>) {
+        guard !isFinished else { return }
+        isFinished = true
+        timer?.cancel()
+        timer = nil
+        if case .failure = result, let channel {
+            // A timeout: the exchange is still on its connection; closing it ends the request.
+            self.channel = nil
+            channel.close(promise: nil)
+        }
+        promise.completeWith(result)
+    }
 }
 
 /// Sends one ``UpstreamExchange`` at a time and completes its promise with the answer. Lives on

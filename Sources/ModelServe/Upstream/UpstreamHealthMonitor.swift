@@ -26,20 +26,20 @@ public struct UpstreamHealthMonitor: Service {
 
     /// Checks every endpoint once, concurrently.
     public func checkAll() async {
-        let endpoints = await pool.endpoints
+        let endpoints = pool.endpoints
         let timeout = min(interval, .seconds(2))
         await withTaskGroup(of: Void.self) { group in
             for (index, endpoint) in endpoints.enumerated() {
                 group.addTask {
                     do {
                         let models = try await endpoint.client.listModels(timeout: timeout)
-                        await pool.recordCheck(index, models: models, error: nil)
+                        pool.recordCheck(index, models: models, error: nil)
                     } catch {
                         let message = (error as? OllamaError)?.message ?? "\(error)"
                         if endpoint.healthy || !endpoint.checked {
                             logger.warning("upstream health check failed", metadata: ["upstream": "\(endpoint.url)", "error": "\(message)"])
                         }
-                        await pool.recordCheck(index, models: nil, error: message)
+                        pool.recordCheck(index, models: nil, error: message)
                     }
                 }
             }

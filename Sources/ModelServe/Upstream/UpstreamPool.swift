@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import OllamaKit
 
 /// The Ollama servers behind ModelServe: which are healthy, how busy each is, which models each has.
@@ -5,7 +6,10 @@ import OllamaKit
 /// Requests go to the healthy endpoint with the fewest requests under way (ties rotate), and move
 /// on to the next one when an endpoint cannot be reached or says it is busy. An endpoint that
 /// failed stays last in line until a health check or a request succeeds on it again.
-public actor UpstreamPool {
+///
+/// A lock guards the state (held only to read or bump counters), so a request answered on its
+/// connection's event loop picks its endpoint without leaving the loop.
+public final class UpstreamPool: Sendable {
     /// What is known about one Ollama server.
     public struct Endpoint: Sendable {
         public let url: String
@@ -24,10 +28,20 @@ public actor UpstreamPool {
         public internal(set) var lastError: String?
     }
 
-    public private(set) var endpoints: [Endpoint]
-    private var rotation = 0
+    private struct State {
+        var endpoints: [Endpoint]
+        var rotation = 0
+    }
+
+    private let state: NIOLockedValueBox<State>
     private let observeHealth: @Sendable (_ url: String, _ healthy: Bool) -> Void
-    private nonisolated let connections: [UpstreamConnections]
+    private let connections: [UpstreamConnections]
+    /// Whether every endpoint has a lean client (plain `http://` URLs), so a non-streamed
+    /// generate or chat never needs AsyncHTTPClient.
+    let allLean: Bool
+
+    /// The endpoints as they are now.
+    public var endpoints: [Endpoint] { state.withLockedValue { $0.endpoints } }
 
     /// - Parameter connectTimeout: when set, non-streamed generate and chat calls go through an
     ///   ``UpstreamConnections`` per endpoint (connecting within this time) instead of the client.
@@ -36,7 +50,7 @@ public actor UpstreamPool {
         observeHealth: @escaping @Sendable (String, Bool) -> Void = { _, _ in }
     ) {
         precondition(!clients.isEmpty, "an upstream pool needs at least one Ollama server")
-        endpoints = clients.map { client in
+        let endpoints = clients.map { client in
             Endpoint(
                 url: client.baseURL, client: client,
                 connections: connectTimeout.flatMap {
@@ -45,28 +59,35 @@ public actor UpstreamPool {
             )
         }
         connections = endpoints.compactMap(\.connections)
+        allLean = connections.count == endpoints.count
+        state = NIOLockedValueBox(State(endpoints: endpoints))
         self.observeHealth = observeHealth
     }
 
     /// Closes the lean clients' idle connections (at shutdown).
-    public nonisolated func closeIdleConnections() {
+    public func closeIdleConnections() {
         for pool in connections { pool.shutdown() }
     }
 
     /// The order to try endpoints in: healthy ones by fewest in flight (ties rotating), then the rest.
     func ranking() -> [Int] {
-        rotation &+= 1
-        let count = endpoints.count
-        if count == 1 { return [0] }
-        let offset = rotation % count
-        let order = (0..<count).map { ($0 + offset) % count }
-        let healthy = order.filter { endpoints[$0].healthy }.sorted { endpoints[$0].inFlight < endpoints[$1].inFlight }
-        return healthy + order.filter { !endpoints[$0].healthy }
+        state.withLockedValue { state in
+            let count = state.endpoints.count
+            if count == 1 { return [0] }
+            state.rotation &+= 1
+            let endpoints = state.endpoints
+            let offset = state.rotation % count
+            let order = (0..<count).map { ($0 + offset) % count }
+            let healthy = order.filter { endpoints[$0].healthy }.sorted { endpoints[$0].inFlight < endpoints[$1].inFlight }
+            return healthy + order.filter { !endpoints[$0].healthy }
+        }
     }
 
     func begin(_ index: Int) -> Upstream {
-        endpoints[index].inFlight += 1
-        return Upstream(client: endpoints[index].client, connections: endpoints[index].connections)
+        state.withLockedValue { state in
+            state.endpoints[index].inFlight += 1
+            return Upstream(client: state.endpoints[index].client, connections: state.endpoints[index].connections)
+        }
     }
 
     /// How a call on an endpoint went.
@@ -78,38 +99,44 @@ public actor UpstreamPool {
     }
 
     func end(_ index: Int, _ outcome: Outcome) {
-        endpoints[index].inFlight -= 1
-        switch outcome {
-        case .succeeded: setHealth(index, healthy: true, error: nil)
-        case .failed(let error) where error.code == .connectionFailed: setHealth(index, healthy: false, error: error.message)
-        case .failed, .abandoned: break
+        state.withLockedValue { state in
+            state.endpoints[index].inFlight -= 1
+            switch outcome {
+            case .succeeded: setHealth(&state, index, healthy: true, error: nil)
+            case .failed(let error) where error.code == .connectionFailed: setHealth(&state, index, healthy: false, error: error.message)
+            case .failed, .abandoned: break
+            }
         }
     }
 
     /// Records a health check's outcome: the models listed, or the error.
     func recordCheck(_ index: Int, models: ModelList?, error: String?) {
-        let first = !endpoints[index].checked
-        endpoints[index].checked = true
-        if let models {
-            endpoints[index].models = Dictionary(
-                models.models.map { (OllamaModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
-            )
-            setHealth(index, healthy: true, error: nil, report: first)
-        } else {
-            setHealth(index, healthy: false, error: error, report: first)
+        state.withLockedValue { state in
+            let first = !state.endpoints[index].checked
+            state.endpoints[index].checked = true
+            if let models {
+                state.endpoints[index].models = Dictionary(
+                    models.models.map { (OllamaModelName.normalized($0.name), $0.digest) }, uniquingKeysWith: { first, _ in first }
+                )
+                setHealth(&state, index, healthy: true, error: nil, report: first)
+            } else {
+                setHealth(&state, index, healthy: false, error: error, report: first)
+            }
         }
     }
 
     /// Records an endpoint's health; `report` forces telling the observer even when unchanged.
-    private func setHealth(_ index: Int, healthy: Bool, error: String?, report: Bool = false) {
-        let changed = endpoints[index].healthy != healthy
-        endpoints[index].healthy = healthy
-        endpoints[index].lastError = error
-        if changed || report { observeHealth(endpoints[index].url, healthy) }
+    /// Called under the lock, so the observer hears changes in order.
+    private func setHealth(_ state: inout State, _ index: Int, healthy: Bool, error: String?, report: Bool = false) {
+        let changed = state.endpoints[index].healthy != healthy
+        state.endpoints[index].healthy = healthy
+        state.endpoints[index].lastError = error
+        if changed || report { observeHealth(state.endpoints[index].url, healthy) }
     }
 
     /// Whether some healthy endpoint has `model`, and if not, why.
     public func readiness(model: String) -> (ready: Bool, reason: String) {
+        let endpoints = self.endpoints
         let name = OllamaModelName.normalized(model)
         if endpoints.contains(where: { $0.healthy && $0.checked && $0.models[name] != nil }) {
             return (true, "an upstream Ollama answers and has \(name)")
@@ -137,8 +164,8 @@ public struct UpstreamLease: Sendable {
     public let url: String
 
     /// Ends the hold, saying how the call went.
-    func end(_ outcome: UpstreamPool.Outcome) async {
-        await pool.end(index, outcome)
+    func end(_ outcome: UpstreamPool.Outcome) {
+        pool.end(index, outcome)
     }
 }
 
@@ -147,38 +174,38 @@ extension UpstreamPool {
     ///
     /// - Throws: the last endpoint's ``OllamaError`` when every endpoint failed that way; any other
     ///   error (a rejected request, a timeout, cancellation) at once.
-    public nonisolated func perform<Result: Sendable>(
+    public func perform<Result: Sendable>(
         _ call: (OllamaClient) async throws -> Result
     ) async throws -> Result {
         try await performOnUpstream { try await call($0.client) }
     }
 
     /// Like ``perform(_:)``, with the endpoint's lean client too.
-    nonisolated func performOnUpstream<Result: Sendable>(
+    func performOnUpstream<Result: Sendable>(
         _ call: (Upstream) async throws -> Result
     ) async throws -> Result {
         let (result, lease) = try await performHolding(call)
-        await lease.end(.succeeded)
+        lease.end(.succeeded)
         return result
     }
 
     /// Like ``perform(_:)``, but the endpoint stays counted as busy until the caller ends the
     /// returned lease: for a stream, whose first piece `call` awaits and whose rest follows later.
-    nonisolated func performHolding<Result: Sendable>(
+    func performHolding<Result: Sendable>(
         _ call: (Upstream) async throws -> Result
     ) async throws -> (Result, UpstreamLease) {
         var lastFailure: OllamaError?
-        for index in await ranking() {
-            let upstream = await begin(index)
+        for index in ranking() {
+            let upstream = begin(index)
             let lease = UpstreamLease(pool: self, index: index, url: upstream.client.baseURL)
             do {
                 return (try await call(upstream), lease)
             } catch let error as OllamaError {
-                await lease.end(.failed(error))
+                lease.end(.failed(error))
                 guard error.code == .connectionFailed || error.code == .serverBusy else { throw error }
                 lastFailure = error
             } catch {
-                await lease.end(.abandoned)
+                lease.end(.abandoned)
                 throw error
             }
         }

@@ -1,0 +1,306 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers the usual request — a non-streamed `POST /v1/generate` or `POST /v1/chat` with a valid
+/// key and body — on the connection's event loop, with no task, router or middleware hop: the
+/// answer's whole path (key check, rate limit, admission, upstream call with failover, metrics,
+/// access log) runs in callbacks on the loop that read the request and that the upstream answer
+/// arrives on. It sits in Hummingbird's HTTP/1.1 pipeline, after the HTTP codec.
+///
+/// Anything else is handed on to the router untouched, before any of the request's effects:
+/// other routes and methods, streams, `Connection: close`, `Expect`, bodies over the limit, and
+/// every request the router would refuse (a missing, unknown or forbidden key, a bad
+/// `X-Request-Timeout`, a wrong content type, JSON it cannot read, a failed validation), so those
+/// answers — and their order — stay the router's. Once a request is taken here (its key checked,
+/// its body valid) its answer is written here: 200, or the rate limit's 429, admission's 503s,
+/// upstream 502/503/504s, as ``APIError``s built the same way as the router's.
+///
+/// Order on the connection is kept: a request is taken only when the router has no request of
+/// the connection unanswered, and while one is answered here, reading pauses and any part that
+/// arrived behind it waits. A graceful shutdown's quiesce event waits for the answer too, so the
+/// connection closes only after it is written.
+final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let service: ModelServeService
+    private let dates: HTTPDate
+    private let serverName: String
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A candidate's body is being read.
+        case collecting(Candidate)
+        /// A request handed to the router: its parts go on until its end.
+        case passing
+        /// A request being answered here.
+        case answering(WholeGeneration?)
+    }
+
+    private struct Candidate {
+        var head: HTTPRequest
+        var route: ServeRoute
+        var start: ContinuousClock.Instant
+        var body: ByteBuffer?
+    }
+
+    private var state = State.idle
+    /// Requests handed to the router whose answer has not ended.
+    private var routerAnswering = 0
+    /// Parts that arrived while a request was answered here, in order.
+    private var waiting: [HTTPRequestPart] = []
+    private var readHeld = false
+    private var quiesceHeld = false
+    private var quiescing = false
+
+    init(service: ModelServeService, dates: HTTPDate, serverName: String) {
+        self.service = service
+        self.dates = dates
+        self.serverName = serverName
+    }
+
+    // MARK: - Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if case .answering = state {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if let route = candidateRoute(head) {
+                state = .collecting(Candidate(head: head, route: route, start: .now))
+            } else {
+                handOn(.head(head), context: context)
+            }
+        case (.collecting(var candidate), .body(var chunk)):
+            let size = (candidate.body?.readableBytes ?? 0) + chunk.readableBytes
+            guard size <= service.configuration.limits.maxBodyBytes else {
+                handOn(candidate, context: context)
+                context.fireChannelRead(wrapInboundOut(.body(chunk)))
+                return
+            }
+            if candidate.body == nil {
+                candidate.body = chunk
+            } else {
+                candidate.body!.writeBuffer(&chunk)
+            }
+            state = .collecting(candidate)
+        case (.collecting(let candidate), .end(let trailers)):
+            take(candidate, trailers: trailers, context: context)
+        case (.collecting(let candidate), .head):
+            // Not what the codec sends; the router judges both.
+            handOn(candidate, context: context)
+            handOn(part, context: context)
+        case (.passing, .end):
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.passing, _), (.idle, _):
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.answering, _):
+            waiting.append(part)
+        }
+    }
+
+    /// The route when `head` may be answered here, judged from the head alone.
+    private func candidateRoute(_ head: HTTPRequest) -> ServeRoute? {
+        guard routerAnswering == 0, !quiescing, head.method == .post else { return nil }
+        let route: ServeRoute
+        switch head.path {
+        case ServeRoute.generate.path?: route = .generate
+        case ServeRoute.chat.path?: route = .chat
+        default: return nil
+        }
+        let fields = head.headerFields
+        if fields[.connection] != nil || fields[.expect] != nil { return nil }
+        if let length = fields[.contentLength], (Int(length) ?? .max) > service.configuration.limits.maxBodyBytes {
+            return nil
+        }
+        guard let contentType = fields[.contentType], contentType.lowercased().hasPrefix("application/json") else { return nil }
+        return route
+    }
+
+    /// Hands a part on to the router, counting a head as a request it will answer.
+    private func handOn(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        if case .head = part {
+            routerAnswering += 1
+            state = .passing
+        }
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    /// Hands a candidate read so far on to the router.
+    private func handOn(_ candidate: Candidate, context: ChannelHandlerContext) {
+        handOn(.head(candidate.head), context: context)
+        if let body = candidate.body { context.fireChannelRead(wrapInboundOut(.body(body))) }
+    }
+
+    /// A request taken here: what its answer and access-log line need.
+    private struct Taken {
+        var candidate: Candidate
+        var requestID: String
+        var keyID: String
+    }
+
+    /// Answers the candidate here when the router would accept it, else hands it on whole.
+    private func take(_ candidate: Candidate, trailers: HTTPFields?, context: ChannelHandlerContext) {
+        let requestID = RequestID.accept(candidate.head.headerFields[RequestID.header])
+        guard let (keyID, job) = accepted(candidate, requestID: requestID) else {
+            handOn(candidate, context: context)
+            handOn(.end(trailers), context: context)
+            return
+        }
+        let taken = Taken(candidate: candidate, requestID: requestID, keyID: keyID)
+        if case .limited(let retryAfter) = service.rateLimiter.take(keyID: keyID) {
+            state = .answering(nil)
+            answer(.failure(APIError.rateLimited(after: retryAfter)), for: taken, context: context)
+            return
+        }
+        let generation = WholeGeneration(service: service, job: job, eventLoop: context.eventLoop)
+        state = .answering(generation)
+        // The generation runs on this loop, so its answer arrives here.
+        generation.answer.assumeIsolated().whenComplete { [self] result in
+            if case .failure(is CancellationError) = result {
+                finishAnswer(context: context)  // the connection is gone
+            } else {
+                answer(result, for: taken, context: context)
+            }
+        }
+    }
+
+    /// The key's public id and the generation asked for, when the router would accept the
+    /// request as it is (before its rate limit); nil when it would refuse it.
+    private func accepted(_ candidate: Candidate, requestID: String) -> (String, ModelServeService.GenerationJob)? {
+        let fields = candidate.head.headerFields
+        guard case .allowed(let keyID) = service.keys.authenticate(bearer: fields[.authorization], route: candidate.route.rawValue),
+              let timeout = try? GatewayMiddleware.timeout(
+                  asked: fields[GatewayMiddleware.timeoutHeader], limit: service.configuration.requestTimeout
+              ),
+              let body = candidate.body
+        else { return nil }
+        switch candidate.route {
+        case .generate:
+            guard let request = GenerateBody.scanned(body), request.stream != true,
+                  let job = try? service.generationJob(for: request, requestID: requestID, start: candidate.start, timeout: timeout)
+            else { return nil }
+            return (keyID, job)
+        default:
+            guard let request = try? RequestDecoding.decoder.decode(ChatBody.self, from: body), request.stream != true,
+                  let job = try? service.generationJob(for: request, requestID: requestID, start: candidate.start, timeout: timeout)
+            else { return nil }
+            return (keyID, job)
+        }
+    }
+
+    // MARK: - Answers
+
+    /// Writes the answer of a request taken here, and its access-log line.
+    private func answer(_ result: Result<CompletionResponse, any Error>, for taken: Taken, context: ChannelHandlerContext) {
+        let requestID = taken.requestID
+        var fields: HTTPFields
+        let status: HTTPResponse.Status
+        var body: ByteBuffer
+        switch result {
+        case .success(let response):
+            status = .ok
+            fields = ModelServeService.jsonHeaders
+            fields[RequestID.header] = requestID
+            body = response.jsonBuffer(allocator: context.channel.allocator)
+        case .failure(let error):
+            let apiError = APIError.from(error)
+            if apiError.status == .internalServerError {
+                service.logger.error("request failed", metadata: ["request_id": .string(requestID), "error": "\(error)"])
+            }
+            status = apiError.status
+            (fields, body) = apiError.answer(requestID: requestID)
+        }
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.date] = dates.now
+        fields[.server] = serverName
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        AccessLog(metrics: service.metrics, logger: service.logger).record(
+            requestID: requestID, method: taken.candidate.head.method, route: taken.candidate.route.rawValue,
+            status: Int(status.code), keyID: taken.keyID, since: taken.candidate.start
+        )
+        finishAnswer(context: context)
+    }
+
+    /// After an answer here: what waited goes on — a held read, the quiesce event, parts that
+    /// arrived meanwhile.
+    private func finishAnswer(context: ChannelHandlerContext) {
+        guard case .answering = state else { return }
+        state = .idle
+        if quiesceHeld {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        while !waiting.isEmpty {
+            if case .answering = state { break }
+            handle(waiting.removeFirst(), context: context)
+        }
+        if readHeld, !isAnsweringHere {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private var isAnsweringHere: Bool {
+        if case .answering = state { return true }
+        return false
+    }
+
+    // MARK: - Outbound and events
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            routerAnswering = max(0, routerAnswering - 1)
+        }
+        context.write(data, promise: promise)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if isAnsweringHere {
+            readHeld = true  // backpressure: nothing more is read until the answer is written
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        quiescing = true
+        switch state {
+        case .answering:
+            quiesceHeld = true
+        case .collecting(let candidate):
+            // Its body is still coming: the router finishes it, then closes the connection.
+            handOn(candidate, context: context)
+            context.fireUserInboundEventTriggered(event)
+        case .idle, .passing:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .answering(let generation?) = state {
+            generation.cancel()  // the client went away: so does the upstream request
+        }
+        context.fireChannelInactive()
+    }
+}
