@@ -111,14 +111,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow prompts and messages in debug logs. Off by default: logs never hold prompts or keys. [env: MODELSERVE_LOG_PROMPTS=1]")
     var logPrompts = false
 
+    @Option(help: "Event loop threads, which run every request (and the rest of the process). [env: MODELSERVE_THREADS] (default: one per CPU)")
+    var threads: Int?
+
     @Flag(help: "Answer non-streamed generate and chat through the router too, not on the connection's event loop (slower; for comparison). [env: MODELSERVE_ROUTER_ONLY=1]")
     var routerOnly = false
 
     func run() async throws {
         // Run Swift concurrency's jobs on NIO's event loops: no thread hop between a request's
         // I/O and its handler (measured: see the benchmark in the README).
-        if let threads = ProcessInfo.processInfo.environment["MODELSERVE_THREADS"].flatMap(Int.init), threads > 0 {
-            NIOSingletons.groupLoopCountSuggestion = threads
+        // Before anything touches NIO's singleton event loops, which are made once.
+        let environment = EnvironmentSettings(ProcessInfo.processInfo.environment)
+        let loops: Int?
+        do {
+            loops = try threads ?? environment.int("THREADS")
+        } catch let error as ConfigurationError {
+            printNote("error: \(error.message)")
+            throw ExitCode(64)
+        }
+        if let loops {
+            guard loops >= 1 else {
+                printNote("error: --threads must be at least 1, not \(loops)")
+                throw ExitCode(64)
+            }
+            NIOSingletons.groupLoopCountSuggestion = loops
         }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let settings: ServeConfiguration

@@ -247,9 +247,12 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
             quiesceHeld = false
             context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
-        while !waiting.isEmpty {
-            if case .answering = state { break }
-            handle(waiting.removeFirst(), context: context)
+        if !waiting.isEmpty {
+            while !waiting.isEmpty, !isAnsweringHere {
+                handle(waiting.removeFirst(), context: context)
+            }
+            // Outside a read cycle: the router's reader takes what it was given at read complete.
+            context.fireChannelReadComplete()
         }
         if readHeld, !isAnsweringHere {
             readHeld = false
