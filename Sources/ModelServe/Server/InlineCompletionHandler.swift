@@ -2,13 +2,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Answers the usual request — a non-streamed `POST /v1/generate` or `POST /v1/chat` with a valid
 /// key and body — on the connection's event loop, with no task, router or middleware hop: the
 /// answer's whole path (key check, rate limit, admission, upstream call with failover, metrics,
 /// access log) runs in callbacks on the loop that read the request and that the upstream answer
-/// arrives on. It sits in Hummingbird's HTTP/1.1 pipeline, after the HTTP codec.
+/// arrives on. It sits in the HTTP/1.1 pipeline right after NIO's HTTP decoder, before the
+/// conversion to HTTP types for the router (``ModelServeHTTP1Channel``), so a request answered
+/// here is never converted.
 ///
 /// Anything else is handed on to the router untouched, before any of the request's effects:
 /// other routes and methods, streams, `Connection: close`, `Expect`, bodies over the limit, and
@@ -19,14 +21,17 @@ import NIOHTTPTypes
 /// upstream 502/503/504s, as ``APIError``s built the same way as the router's.
 ///
 /// Order on the connection is kept: a request is taken only when the router has no request of
-/// the connection unanswered, and while one is answered here, reading pauses and any part that
-/// arrived behind it waits. A graceful shutdown's quiesce event waits for the answer too, so the
+/// the connection unanswered, and while one is answered here any part that arrives behind it
+/// waits (and reading pauses once one has). A graceful shutdown's quiesce event waits for the answer too, so the
 /// connection closes only after it is written.
 final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let requestIDHeader = RequestID.header.canonicalName
+    static let timeoutHeader = GatewayMiddleware.timeoutHeader.canonicalName
 
     private let service: ModelServeService
     private let dates: HTTPDate
@@ -44,7 +49,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private struct Candidate {
-        var head: HTTPRequest
+        var head: HTTPRequestHead
         var route: ServeRoute
         var start: ContinuousClock.Instant
         var body: ByteBuffer?
@@ -54,7 +59,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Requests handed to the router whose answer has not ended.
     private var routerAnswering = 0
     /// Parts that arrived while a request was answered here, in order.
-    private var waiting: [HTTPRequestPart] = []
+    private var waiting: [HTTPServerRequestPart] = []
     private var readHeld = false
     private var quiesceHeld = false
     private var quiescing = false
@@ -76,7 +81,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
             if let route = candidateRoute(head) {
@@ -114,25 +119,27 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     /// The route when `head` may be answered here, judged from the head alone.
-    private func candidateRoute(_ head: HTTPRequest) -> ServeRoute? {
-        guard routerAnswering == 0, !quiescing, head.method == .post else { return nil }
+    private func candidateRoute(_ head: HTTPRequestHead) -> ServeRoute? {
+        guard routerAnswering == 0, !quiescing, head.method == .POST, head.version == .http1_1 else { return nil }
         let route: ServeRoute
-        switch head.path {
-        case ServeRoute.generate.path?: route = .generate
-        case ServeRoute.chat.path?: route = .chat
+        switch head.uri {
+        case ServeRoute.generate.path: route = .generate
+        case ServeRoute.chat.path: route = .chat
         default: return nil
         }
-        let fields = head.headerFields
-        if fields[.connection] != nil || fields[.expect] != nil { return nil }
-        if let length = fields[.contentLength], (Int(length) ?? .max) > service.configuration.limits.maxBodyBytes {
+        let headers = head.headers
+        if headers.contains(name: "connection") || headers.contains(name: "expect") || headers.contains(name: "transfer-encoding") {
             return nil
         }
-        guard let contentType = fields[.contentType], contentType.lowercased().hasPrefix("application/json") else { return nil }
+        guard let length = headers.first(name: "content-length").flatMap(Int.init),
+              length <= service.configuration.limits.maxBodyBytes,
+              let contentType = headers.first(name: "content-type"), contentType.lowercased().hasPrefix("application/json")
+        else { return nil }
         return route
     }
 
     /// Hands a part on to the router, counting a head as a request it will answer.
-    private func handOn(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func handOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         if case .head = part {
             routerAnswering += 1
             state = .passing
@@ -154,8 +161,8 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     /// Answers the candidate here when the router would accept it, else hands it on whole.
-    private func take(_ candidate: Candidate, trailers: HTTPFields?, context: ChannelHandlerContext) {
-        let requestID = RequestID.accept(candidate.head.headerFields[RequestID.header])
+    private func take(_ candidate: Candidate, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        let requestID = RequestID.accept(candidate.head.headers.first(name: Self.requestIDHeader))
         guard let (keyID, job) = accepted(candidate, requestID: requestID) else {
             handOn(candidate, context: context)
             handOn(.end(trailers), context: context)
@@ -182,10 +189,12 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// The key's public id and the generation asked for, when the router would accept the
     /// request as it is (before its rate limit); nil when it would refuse it.
     private func accepted(_ candidate: Candidate, requestID: String) -> (String, ModelServeService.GenerationJob)? {
-        let fields = candidate.head.headerFields
-        guard case .allowed(let keyID) = service.keys.authenticate(bearer: fields[.authorization], route: candidate.route.rawValue),
+        let headers = candidate.head.headers
+        guard case .allowed(let keyID) = service.keys.authenticate(
+                  bearer: headers.first(name: "authorization"), route: candidate.route.rawValue
+              ),
               let timeout = try? GatewayMiddleware.timeout(
-                  asked: fields[GatewayMiddleware.timeoutHeader], limit: service.configuration.requestTimeout
+                  asked: headers.first(name: Self.timeoutHeader), limit: service.configuration.requestTimeout
               ),
               let body = candidate.body
         else { return nil }
@@ -208,14 +217,14 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Writes the answer of a request taken here, and its access-log line.
     private func answer(_ result: Result<CompletionResponse, any Error>, for taken: Taken, context: ChannelHandlerContext) {
         let requestID = taken.requestID
-        var fields: HTTPFields
+        var headers = HTTPHeaders()
         let status: HTTPResponse.Status
         var body: ByteBuffer
         switch result {
         case .success(let response):
             status = .ok
-            fields = ModelServeService.jsonHeaders
-            fields[RequestID.header] = requestID
+            headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            headers.add(name: "X-Request-ID", value: requestID)
             body = response.jsonBuffer(allocator: context.channel.allocator)
         case .failure(let error):
             let apiError = APIError.from(error)
@@ -223,16 +232,21 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 service.logger.error("request failed", metadata: ["request_id": .string(requestID), "error": "\(error)"])
             }
             status = apiError.status
+            let fields: HTTPFields
             (fields, body) = apiError.answer(requestID: requestID)
+            for field in fields { headers.add(name: field.name.canonicalName, value: field.value) }
         }
-        fields[.contentLength] = String(body.readableBytes)
-        fields[.date] = dates.now
-        fields[.server] = serverName
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        headers.add(name: "Date", value: dates.now)
+        headers.add(name: "Server", value: serverName)
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase), headers: headers
+        )
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         AccessLog(metrics: service.metrics, logger: service.logger).record(
-            requestID: requestID, method: taken.candidate.head.method, route: taken.candidate.route.rawValue,
+            requestID: requestID, method: .post, route: taken.candidate.route.rawValue,
             status: Int(status.code), keyID: taken.keyID, since: taken.candidate.start
         )
         finishAnswer(context: context)
@@ -275,8 +289,11 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func read(context: ChannelHandlerContext) {
-        if isAnsweringHere {
-            readHeld = true  // backpressure: nothing more is read until the answer is written
+        if isAnsweringHere && !waiting.isEmpty {
+            // Backpressure once the client pipelines behind an answer: nothing more is read until
+            // it is written. (Not before: holding every read would make NIO drop and re-register
+            // the socket's read interest on each request, two extra system calls.)
+            readHeld = true
         } else {
             context.read()
         }

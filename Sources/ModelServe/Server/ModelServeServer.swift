@@ -44,12 +44,13 @@ public enum ModelServeServer {
             serverLogger.logLevel = max(logger.logLevel, .notice)
             let serverName = "model-serve"
             let dates = HTTPDate()
-            let inline = configuration.inlineCompletions && service.pool.allLean
+            var inlineHandler: (@Sendable () -> InlineCompletionHandler)?
+            if configuration.inlineCompletions && service.pool.allLean {
+                inlineHandler = { InlineCompletionHandler(service: service, dates: dates, serverName: serverName) }
+            }
             let app = Application(
                 router: service.router(),
-                server: .http1(configuration: .init(
-                    additionalChannelHandlers: inline ? [InlineCompletionHandler(service: service, dates: dates, serverName: serverName)] : []
-                )),
+                server: ModelServeHTTP1Channel.builder(inlineHandler: inlineHandler),
                 configuration: ApplicationConfiguration(
                     address: .hostname(host, port: configuration.port), serverName: serverName
                 ),
