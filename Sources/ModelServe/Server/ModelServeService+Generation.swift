@@ -79,22 +79,44 @@ extension ModelServeService {
     }
 
     /// One generation to perform, independent of the route it came from.
-    struct GenerationJob: Sendable {
-        var route: ServeRoute
-        var model: String
-        var requestID: String
-        var start: ContinuousClock.Instant
-        var timeout: Duration
+    /// (A class: it is handed along the whole answer, and copying its closures and strings at
+    /// every step cost more than sharing one reference.)
+    final class GenerationJob: Sendable {
+        let route: ServeRoute
+        let model: String
+        let requestID: String
+        let start: ContinuousClock.Instant
+        let timeout: Duration
         /// Set when the request is deterministic and the cache is on.
-        var cacheKey: CacheKey?
+        let cacheKey: CacheKey?
         /// The non-streamed call through an endpoint's lean client: where, what, and how to read
         /// the answer.
-        var upstreamPath: String
-        var upstreamBody: @Sendable () -> ByteBuffer
-        var decodeAnswer: @Sendable (ByteBuffer) throws -> GenerationPiece
+        let upstreamPath: String
+        let upstreamBody: @Sendable () -> ByteBuffer
+        let decodeAnswer: @Sendable (ByteBuffer) throws -> GenerationPiece
         /// The non-streamed call through ``OllamaClient``, for endpoints without a lean client.
-        var viaClient: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
-        var streamed: @Sendable (OllamaClient, Duration) -> GenerationCursor
+        let viaClient: @Sendable (OllamaClient, Duration) async throws -> GenerationPiece
+        let streamed: @Sendable (OllamaClient, Duration) -> GenerationCursor
+
+        init(
+            route: ServeRoute, model: String, requestID: String, start: ContinuousClock.Instant, timeout: Duration,
+            cacheKey: CacheKey?, upstreamPath: String, upstreamBody: @escaping @Sendable () -> ByteBuffer,
+            decodeAnswer: @escaping @Sendable (ByteBuffer) throws -> GenerationPiece,
+            viaClient: @escaping @Sendable (OllamaClient, Duration) async throws -> GenerationPiece,
+            streamed: @escaping @Sendable (OllamaClient, Duration) -> GenerationCursor
+        ) {
+            self.route = route
+            self.model = model
+            self.requestID = requestID
+            self.start = start
+            self.timeout = timeout
+            self.cacheKey = cacheKey
+            self.upstreamPath = upstreamPath
+            self.upstreamBody = upstreamBody
+            self.decodeAnswer = decodeAnswer
+            self.viaClient = viaClient
+            self.streamed = streamed
+        }
     }
 
     private func run(_ job: GenerationJob, stream: Bool, format: StreamFormat, on eventLoop: any EventLoop) async throws -> Response {

@@ -106,8 +106,13 @@ final class UpstreamConnections: Sendable {
         let eventLoop = call.eventLoop
         eventLoop.preconditionInEventLoop()
         call.deadline = NIODeadline.now() + TimeAmount(timeout)
-        call.timer = eventLoop.scheduleTask(deadline: call.deadline) {
-            call.finish(.failure(OllamaError(code: .timeout, message: "no answer within \(timeout)", route: path)))
+        call.path = path
+        call.timeout = timeout
+        do {
+            call.timer = try eventLoop.scheduleCallback(at: call.deadline, handler: call)
+        } catch {
+            call.finish(.failure(OllamaError(code: .connectionFailed, message: "the event loop is shutting down", route: path)))
+            return
         }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: basePath + path)
         head.headers.reserveCapacity(4)
@@ -167,10 +172,9 @@ final class UpstreamConnections: Sendable {
     private func send(head: HTTPRequestHead, body: ByteBuffer, on channel: any Channel, reused: Bool, path: String, call: UpstreamCall) {
         call.channel = channel
         let promise = call.eventLoop.makePromise(of: UpstreamAnswer.self)
-        let exchange = UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise)
-        let written = call.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { promise.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: $0)) }
-        channel.writeAndFlush(exchange, promise: written)
+        // No promise for the write: the handler fails the exchange itself when the connection is
+        // closed or closes while writing (channelInactive / errorCaught).
+        channel.writeAndFlush(UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise), promise: nil)
         promise.futureResult.whenComplete { [self] result in
             call.channel = nil
             guard !call.isFinished else {
@@ -258,14 +262,16 @@ enum UpstreamExchangeFailure: Error {
 
 /// One POST through ``UpstreamConnections``: its answer, and a way to abandon it. Its state is
 /// touched only on its event loop (``cancel()`` hops there).
-final class UpstreamCall: @unchecked Sendable {
+final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
     let eventLoop: any EventLoop
     private let promise: EventLoopPromise<ByteBuffer>
     /// The body of a 2xx answer, or an ``OllamaError`` (or `CancellationError` after ``cancel()``).
     var answer: EventLoopFuture<ByteBuffer> { promise.futureResult }
     // Loop-confined:
     fileprivate var deadline = NIODeadline.distantFuture
-    fileprivate var timer: Scheduled<Void>?
+    fileprivate var path = ""
+    fileprivate var timeout = Duration.zero
+    fileprivate var timer: NIOScheduledCallback?
     /// The connection the exchange is on, while it is.
     fileprivate var channel: (any Channel)?
     fileprivate private(set) var isFinished = false
@@ -290,6 +296,12 @@ final class UpstreamCall: @unchecked Sendable {
         let channel = channel
         finish(.failure(CancellationError()))
         channel?.close(promise: nil)
+    }
+
+    /// The deadline passed.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        timer = nil
+        finish(.failure(OllamaError(code: .timeout, message: "no answer within \(timeout)", route: path)))
     }
 
     fileprivate func finish(_ result: Result<ByteBuffer, any Error>) {
@@ -321,7 +333,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
-        guard pending == nil else {
+        guard pending == nil, context.channel.isActive else {
+            exchange.promise.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: nil))
             promise?.fail(UpstreamExchangeFailure.closedBeforeAnswer(cause: nil))
             return
         }
