@@ -26,6 +26,12 @@
 #   BENCH_VERBOSE=1         also show wrk's own output (on stderr)
 #   BENCH_SIM_ARGS="..."    extra ollama-sim arguments, split on spaces without
 #                           globbing, e.g. "--latency *=50" to stand in for a model
+#   BENCH_ROUTER=1          also measure a second model-serve started with
+#                           --router-only (every request through Hummingbird's
+#                           router instead of the inline path), as target "router"
+#
+# Each run also reports the CPU time model-serve and the sim spent per request
+# (from /proc), which depends far less on how busy the machine is than latency.
 #
 # Results go to stdout, progress to stderr. Exits non-zero when any measured
 # run had an error (status >= 400, connect/read/write error or timeout) or no
@@ -51,8 +57,9 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 case "$output" in markdown | json) ;; *) die "BENCH_OUTPUT must be markdown or json, not '$output'" ;; esac
+router=${BENCH_ROUTER:-0}
 case "$only" in
-    both) targets="direct through" ;;
+    both) targets="direct through"; if [ "$router" = 1 ]; then targets="direct through router"; fi ;;
     direct) targets="direct" ;;
     through) targets="through" ;;
     *) die "BENCH_ONLY must be both, direct or through, not '$only'" ;;
@@ -200,24 +207,44 @@ $(cat "$tmp/model-serve.log")"
     log "model-serve is listening on 127.0.0.1:$ms_port and ready"
 fi
 
+router_port=
+router_pid=
+if [ "$router" = 1 ] && [ "$needs_model_serve" = 1 ]; then
+    start_server "model-serve --router-only" "$tmp/router.log" "$ms_bin" serve --port 0 \
+        --ollama "http://127.0.0.1:$sim_port" --model "$model" \
+        --keys-file "$tmp/keys.json" --release-id bench-router --router-only \
+        --rate-limit 1000000 --rate-burst 1000000 \
+        --max-in-flight 128 --max-queue 1024 --cache-entries 0 --log-level warning
+    router_pid=$server_pid
+    wait_for_port "model-serve --router-only" "$router_pid" "$tmp/router.log" 20
+    router_port=$port
+    until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$router_port/ready" 2>/dev/null; do
+        kill -0 "$router_pid" 2>/dev/null || die "model-serve --router-only exited; its output:
+$(cat "$tmp/router.log")"
+        sleep 0.2
+    done
+    log "model-serve --router-only is listening on 127.0.0.1:$router_port and ready"
+fi
+
 # --- Targets ------------------------------------------------------------------
 
 target_url() {
     case "$1" in
         direct) echo "http://127.0.0.1:$sim_port/api/generate" ;;
         through) echo "http://127.0.0.1:$ms_port/v1/generate" ;;
+        router) echo "http://127.0.0.1:$router_port/v1/generate" ;;
     esac
 }
 target_body() {
     case "$1" in
         direct) echo '{"model":"'"$model"'","prompt":"Say hello in three words.","stream":false,"options":{"num_predict":8,"temperature":0.7}}' ;;
-        through) echo '{"model":"'"$model"'","prompt":"Say hello in three words.","stream":false,"max_tokens":8,"temperature":0.7}' ;;
+        through | router) echo '{"model":"'"$model"'","prompt":"Say hello in three words.","stream":false,"max_tokens":8,"temperature":0.7}' ;;
     esac
 }
 target_auth() {
     case "$1" in
         direct) echo "" ;;
-        through) echo "Bearer $key" ;;
+        through | router) echo "Bearer $key" ;;
     esac
 }
 
@@ -247,12 +274,33 @@ $(tail -n 40 "$tmp/sim.log")"
         die "model-serve (pid $ms_pid) is no longer running ($1); its output:
 $(tail -n 40 "$tmp/model-serve.log")"
     fi
+    if [ -n "$router_pid" ] && ! kill -0 "$router_pid" 2>/dev/null; then
+        die "model-serve --router-only (pid $router_pid) is no longer running ($1); its output:
+$(tail -n 40 "$tmp/router.log")"
+    fi
 }
+
+# cpu_ticks PID: its user + system clock ticks so far (0 without a PID or /proc).
+cpu_ticks() {
+    [ -n "$1" ] || { echo 0; return; }
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
+}
+target_pid() {
+    case "$1" in
+        direct) echo "" ;;
+        through) echo "$ms_pid" ;;
+        router) echo "$router_pid" ;;
+    esac
+}
+clock_ticks=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # run_wrk TARGET CONCURRENCY DURATION OUTFILE: the RESULT line goes to OUTFILE.
 run_wrk() {
-    local target=$1 c=$2 d=$3 out=$4 threads status=0
+    local target=$1 c=$2 d=$3 out=$4 threads status=0 pid sim_before ms_before
     threads=$(threads_for "$c")
+    pid=$(target_pid "$target")
+    sim_before=$(cpu_ticks "$sim_pid")
+    ms_before=$(cpu_ticks "$pid")
     BENCH_WRK_METHOD=POST \
         BENCH_WRK_BODY="$(target_body "$target")" \
         BENCH_WRK_CONTENT_TYPE=application/json \
@@ -265,6 +313,18 @@ $(cat "$out.wrk")"
     if [ "$verbose" = 1 ]; then cat "$out.wrk" >&2; fi
     grep -m 1 '^RESULT ' "$out.wrk" >"$out" || die "wrk printed no RESULT line for $target C=$c:
 $(cat "$out.wrk")"
+    # CPU microseconds per request, from the ticks each process used during the run.
+    local requests sim_us ms_us
+    requests=$(tr ' ' '\n' <"$out" | sed -n 's/^requests=//p')
+    sim_us=$(awk -v t=$(($(cpu_ticks "$sim_pid") - sim_before)) -v n="$requests" -v hz="$clock_ticks" \
+        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print 0 }')
+    ms_us=0
+    if [ -n "$pid" ]; then
+        ms_us=$(awk -v t=$(($(cpu_ticks "$pid") - ms_before)) -v n="$requests" -v hz="$clock_ticks" \
+            'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print 0 }')
+    fi
+    printf ' sim_cpu_us=%s ms_cpu_us=%s\n' "$sim_us" "$ms_us" >>"$out.tmp"
+    { tr -d '\n' <"$out"; cat "$out.tmp"; } >"$out.joined" && mv "$out.joined" "$out" && rm -f "$out.tmp"
 }
 
 # field FILE NAME: the value of NAME=... in a RESULT line.
@@ -298,6 +358,7 @@ our_ticks() { # wrk (this shell's children), the sim and model-serve
     local total
     total=$(($(process_ticks $$ children) + $(process_ticks "$sim_pid")))
     if [ -n "$ms_pid" ]; then total=$((total + $(process_ticks "$ms_pid"))); fi
+    if [ -n "$router_pid" ]; then total=$((total + $(process_ticks "$router_pid"))); fi
     echo "$total"
 }
 other_share=unknown
@@ -356,7 +417,7 @@ if [ "$output" = json ]; then
         for target in $targets; do
             f="$tmp/result-$target-$c"
             runs="$runs,{\"concurrency\":$c,\"target\":\"$target\",\"threads\":$(threads_for "$c")"
-            for name in requests errors status_errors socket_errors duration_us rps mean_us p50_us p90_us p99_us max_us; do
+            for name in requests errors status_errors socket_errors duration_us rps mean_us p50_us p90_us p99_us max_us sim_cpu_us ms_cpu_us; do
                 runs="$runs,\"$name\":$(field "$f" "$name")"
             done
             runs="$runs}"
@@ -365,10 +426,13 @@ if [ "$output" = json ]; then
     added=""
     if [ "$both_targets" = 1 ]; then
         for c in $concurrencies; do
-            d="$tmp/result-direct-$c" t="$tmp/result-through-$c"
-            p50=$(($(field "$t" p50_us) - $(field "$d" p50_us)))
-            p99=$(($(field "$t" p99_us) - $(field "$d" p99_us)))
-            added="$added,{\"concurrency\":$c,\"p50_us\":$p50,\"p99_us\":$p99,\"p50_ms\":$(ms "$p50"),\"p99_ms\":$(ms "$p99")}"
+            for via in through router; do
+                case " $targets " in *" $via "*) ;; *) continue ;; esac
+                d="$tmp/result-direct-$c" t="$tmp/result-$via-$c"
+                p50=$(($(field "$t" p50_us) - $(field "$d" p50_us)))
+                p99=$(($(field "$t" p99_us) - $(field "$d" p99_us)))
+                added="$added,{\"concurrency\":$c,\"target\":\"$via\",\"p50_us\":$p50,\"p99_us\":$p99,\"p50_ms\":$(ms "$p50"),\"p99_ms\":$(ms "$p99")}"
+            done
         done
     fi
     ok=true
@@ -390,25 +454,35 @@ else
         echo "Only the $only runs (BENCH_ONLY=$only): no added latency to show."
         echo
     fi
-    echo "| concurrency | target | requests/s | p50 | p99 | errors |"
-    echo "|---:|---|---:|---:|---:|---:|"
+    echo "| concurrency | target | requests/s | p50 | p99 | errors | model-serve CPU/request | sim CPU/request |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
     for c in $concurrencies; do
         for target in $targets; do
             f="$tmp/result-$target-$c"
-            printf '| %s | %s | %s | %s ms | %s ms | %s |\n' "$c" "$target" "$(field "$f" rps)" \
-                "$(ms "$(field "$f" p50_us)")" "$(ms "$(field "$f" p99_us)")" "$(field "$f" errors)"
+            ms_cpu="$(field "$f" ms_cpu_us) µs"
+            if [ "$target" = direct ]; then ms_cpu="–"; fi
+            printf '| %s | %s | %s | %s ms | %s ms | %s | %s | %s µs |\n' "$c" "$target" "$(field "$f" rps)" \
+                "$(ms "$(field "$f" p50_us)")" "$(ms "$(field "$f" p99_us)")" "$(field "$f" errors)" \
+                "$ms_cpu" "$(field "$f" sim_cpu_us)"
         done
     done
     echo
     if [ "$both_targets" = 1 ]; then
         for c in $concurrencies; do
-            d="$tmp/result-direct-$c" t="$tmp/result-through-$c"
-            p50=$(($(field "$t" p50_us) - $(field "$d" p50_us)))
-            p99=$(($(field "$t" p99_us) - $(field "$d" p99_us)))
-            share=$(awk -v t="$(field "$t" rps)" -v d="$(field "$d" rps)" 'BEGIN { if (d > 0) printf "%.0f%%", 100 * t / d; else print "n/a" }')
-            echo "- C=$c: added latency p50 = $(ms "$p50") ms, p99 = $(ms "$p99") ms (through − direct); throughput through/direct = $share"
+            for via in through router; do
+                case " $targets " in *" $via "*) ;; *) continue ;; esac
+                d="$tmp/result-direct-$c" t="$tmp/result-$via-$c"
+                p50=$(($(field "$t" p50_us) - $(field "$d" p50_us)))
+                p99=$(($(field "$t" p99_us) - $(field "$d" p99_us)))
+                share=$(awk -v t="$(field "$t" rps)" -v d="$(field "$d" rps)" 'BEGIN { if (d > 0) printf "%.0f%%", 100 * t / d; else print "n/a" }')
+                echo "- C=$c: added latency p50 = $(ms "$p50") ms, p99 = $(ms "$p99") ms ($via − direct); throughput $via/direct = $share"
+            done
         done
         echo
+        if [ "$router" = 1 ]; then
+            echo "(through: model-serve as it runs by default, non-streamed generate answered inline on the connection's event loop; router: the same binary with --router-only.)"
+            echo
+        fi
     fi
     echo "Machine: $nproc_count CPUs, $cpu_model, kernel $kernel (wrk, ollama-sim and model-serve share it); other processes used $other_share of its CPU time during the measured runs."
     echo "Runs: wrk ${wrk_version:-?}, $duration per run after a $warmup warm-up per target; threads 1 at C=1, else 2; timeout $timeout; binaries in $bin_dir; ollama-sim --token-delay-ms 0${BENCH_SIM_ARGS:+ $BENCH_SIM_ARGS}."
