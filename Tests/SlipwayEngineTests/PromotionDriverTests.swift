@@ -342,4 +342,55 @@ struct PromotionDriverTests {
             #expect(record?.reason?.contains("generate: status 500") == true)
         }
     }
+
+    @Test("a retire step that failed after the switch leaves the new release live: the promotion succeeds, nothing rolls back")
+    func failedRetireKeepsTheReleaseLive() async throws {
+        try await Self.withWorld { world in
+            _ = try await world.promote("r1", to: "dev", sim: world.healthySim, commit: 1)
+            // r2 goes live; its runner is stopped while the retire step keeps r1 for the 30 s delay.
+            let clock = world.clock
+            let stopAtRetire: @Sendable (Duration) async throws -> Void = { duration in
+                if duration >= .seconds(10) { throw CancellationError() }
+                clock.advance(by: Double(duration.components.seconds))
+            }
+            await #expect(throws: CancellationError.self) {
+                _ = try await world.promote("r2", to: "dev", sim: world.healthySim, commit: 2, sleep: stopAtRetire)
+            }
+            #expect(try await world.liveRelease() == "r2")
+            let promotion = try #require(try await world.ledger.transaction { tx in try await tx.unfinishedPromotions(environment: "dev") }.first)
+            let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
+            let retire = try #require(steps.last)
+            #expect(retire.kind == "retire" && !retire.status.isFinished)
+            // What a runner leaves when stopping r1 failed on every attempt.
+            _ = try await world.ledger.transaction { tx in
+                try await tx.finishStep(
+                    id: retire.id, status: .failed, result: nil,
+                    note: "the previous release could not be stopped: the slot did not drain", actor: "test"
+                )
+            }
+
+            let pipeline = try PromotionDriverTests.pipeline()
+            let stage = try #require(pipeline.stages.first { $0.environment == "dev" })
+            let driver = PromotionDriver(
+                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
+                now: { clock.now }, sleep: { _ in }
+            )
+            let services = StepServices(
+                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
+                smokeHeaders: ["Authorization": "Bearer \(world.key)"]
+            )
+            let status = try await driver.drive(
+                promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+            )
+            #expect(status == .succeeded)
+            #expect(try await world.liveRelease() == "r2", "traffic was moved off the live release")
+            let state = await world.target.state()
+            #expect(state.stable?.releaseID == "r2" && state.stable?.weight == 100)
+            let record = try await world.ledger.transaction { tx in try await tx.promotion(id: promotion.id) }
+            #expect(record?.reason?.contains("could not be stopped") == true)
+            let events = try await world.ledger.events(subject: "promotion/\(promotion.id)").map(\.kind)
+            #expect(events.contains("promotion.cleanup_failed"))
+            #expect(!events.contains("promotion.traffic_restored"))
+        }
+    }
 }

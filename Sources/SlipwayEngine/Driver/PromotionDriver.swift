@@ -67,6 +67,7 @@ public struct PromotionDriver: Sendable {
         if let failed = steps.first(where: { $0.status == .failed }) {
             let reason = "\(failed.name): \(failed.logTail ?? "failed")"
             if failed.kind == StepKind.gate.rawValue || promotion.status != .progressing { return try await fail(promotion, reason: reason) }
+            if failed.kind == StepKind.retire.rawValue { return try await keepLive(promotion, reason: reason) }
             return try await rollBack(promotion, reason: reason)
         }
         if promotion.status != .progressing {
@@ -88,6 +89,8 @@ public struct PromotionDriver: Sendable {
             case .failed(let reason) where promotion.status == .waiting:
                 // A gate that fails (a rejection) moved no traffic: nothing to roll back.
                 return try await fail(promotion, reason: reason)
+            case .failed(let reason) where planned.kind == StepKind.retire.rawValue:
+                return try await keepLive(promotion, reason: reason)
             case .failed(let reason):
                 return try await rollBack(promotion, reason: reason)
             case .superseded(let reason):
@@ -213,6 +216,23 @@ public struct PromotionDriver: Sendable {
         }
         progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(status, cause)))
         return status
+    }
+
+    /// Ends a promotion whose retire step failed: the release is live and passed every check
+    /// before it, only stopping the previous release went wrong. Rolling back now would move
+    /// traffic to a release being drained or stopped, so the promotion succeeds, the ledger says
+    /// what was left running, and nothing moves.
+    private func keepLive(_ promotion: PromotionRecord, reason: String) async throws -> PromotionStatus {
+        let note = "\(promotion.releaseID) is live; \(reason) (the previous release may still be running: the next release's deploy replaces it, or `slipway down` stops the environment)"
+        try await ledger.transaction { tx in
+            _ = try await tx.appendEvent(NewEvent(
+                actor: actor, kind: "promotion.cleanup_failed", subject: "promotion/\(promotion.id)",
+                payload: .object(["release": .string(promotion.releaseID), "reason": .string(reason)])
+            ))
+            _ = try await tx.movePromotion(id: promotion.id, to: .succeeded, actor: actor, reason: note)
+        }
+        progress(PromotionProgress(promotionID: promotion.id, environment: promotion.environment, event: .promotionFinished(.succeeded, note)))
+        return .succeeded
     }
 
     /// Ends a promotion that a newer release took the place of, before it moved any traffic.
