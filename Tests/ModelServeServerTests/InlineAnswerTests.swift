@@ -100,6 +100,55 @@ extension ModelServeServer {
             }
         }
 
+        @Test("a request the router answers behind a refused one is still counted: a cache hit after it does not overtake it")
+        func refusedRequestDoesNotLoseTheCount() async throws {
+            try await ServeFixture.with(sims: [["--latency", "sim-small=400"]]) { fixture in
+                try await fixture.waitUntilReady()
+                let cached = #"{"prompt": "cached", "temperature": 0, "max_tokens": 3}"#
+                #expect(try await fixture.send("/v1/generate", key: fixture.fullKey, json: cached).status == 200)
+                func post(_ id: String, key: String, _ body: String) -> String {
+                    "POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(key)\r\n"
+                        + "Content-Type: application/json\r\nX-Request-ID: \(id)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                }
+                // Refused (the router answers 401), then a slow one the router must answer,
+                // then one the cache could answer at once: it must wait its turn.
+                // r3 is sent once r1's answer is back, while r2 is still upstream.
+                let connection = try RawHTTPConnection(port: fixture.server.port)
+                try connection.send(
+                    post("r1", key: fixture.revokedKey, #"{"prompt": "x"}"#)
+                        + post("r2", key: fixture.fullKey, #"{"prompt": "slow", "temperature": 0.7, "max_tokens": 3}"#)
+                )
+                let first = try connection.read(answers: 1)
+                try connection.send(post("r3", key: fixture.fullKey, cached))
+                let answers = first + (try connection.read(answers: 2))
+                #expect(answers.map { $0.headers["x-request-id"] ?? "" } == ["r1", "r2", "r3"], "\(answers)")
+                #expect(answers.map(\.status) == [401, 200, 200])
+                #expect(answers[2].body.contains(#""cached":true"#))
+            }
+        }
+
+        @Test("a client that leaves with requests pipelined behind an inline answer: none of them is started")
+        func disconnectDropsWhatWaited() async throws {
+            try await ServeFixture.with(sims: [["--latency", "sim-small=60000"]]) { fixture in
+                try await fixture.waitUntilReady()
+                func post(_ id: String, _ prompt: String) -> String {
+                    let body = #"{"prompt": "\#(prompt)", "max_tokens": 2}"#
+                    return "POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.fullKey)\r\n"
+                        + "Content-Type: application/json\r\nX-Request-ID: \(id)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                }
+                let connection = try RawHTTPConnection(port: fixture.server.port)
+                try connection.send(post("w1", "first") + post("w2", "second") + post("w3", "third"))
+                #expect(try await fixture.gaugeBecomes("modelserve_upstream_in_flight", 1), "the first request never went upstream")
+                connection.close()
+                #expect(try await fixture.gaugeBecomes("modelserve_upstream_in_flight", 0, within: .seconds(20)))
+                let stats = try await ServeFixture.statistics(of: fixture.sims[0])
+                #expect(stats.requests == 1, "requests pipelined behind the abandoned one were started: \(stats)")
+                // Counted as nginx's 499 (client closed request), not lost.
+                let metrics = try await fixture.send(.GET, "/metrics").body
+                #expect(metrics.contains(#"modelserve_requests_total{route="generate",status="499""#), "\(metrics)")
+            }
+        }
+
         @Test("a client that leaves before a non-streamed answer cancels the upstream request and frees its slot")
         func disconnectCancelsTheUpstreamRequest() async throws {
             try await ServeFixture.with(sims: [["--latency", "sim-small=60000"]], serve: ["--max-in-flight", "1", "--max-queue", "0"]) { fixture in
@@ -118,10 +167,9 @@ extension ModelServeServer {
     }
 }
 
-/// One TCP connection to a server on 127.0.0.1, written to once and read until a number of
-/// HTTP/1.1 answers (each with a Content-Length) have arrived: for pipelining, which HTTP
-/// clients do not do.
-enum RawHTTPConnection {
+/// A TCP connection to a server on 127.0.0.1 written to and read from by hand: for pipelining,
+/// which HTTP clients do not do, and for a client that leaves without reading.
+final class RawHTTPConnection {
     struct Answer: CustomStringConvertible {
         var status: Int
         var headers: [String: String]
@@ -133,10 +181,13 @@ enum RawHTTPConnection {
         var description: String
     }
 
-    static func exchange(port: Int, sending text: String, answers count: Int, timeoutSeconds: Int = 20) throws -> [Answer] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    private let fd: Int32
+    private var received: [UInt8] = []
+
+    /// Connects to 127.0.0.1:`port`; reads give up after `timeoutSeconds`.
+    init(port: Int, timeoutSeconds: Int = 20) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -146,19 +197,33 @@ enum RawHTTPConnection {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "cannot connect to port \(port)") }
+        guard connected == 0 else {
+            Foundation.close(fd)
+            throw Failure(description: "cannot connect to port \(port)")
+        }
+    }
+
+    deinit { Foundation.close(fd) }
+
+    /// Closes the connection (a client going away).
+    func close() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
-            let written = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            let written = bytes[sent...].withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, 0) }
             guard written > 0 else { throw Failure(description: "send failed after \(sent) bytes") }
             sent += written
         }
-        var received: [UInt8] = []
+    }
+
+    /// Reads until `count` whole answers (each with a Content-Length) have arrived.
+    func read(answers count: Int) throws -> [Answer] {
         var answers: [Answer] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while answers.count < count {
-            if let (answer, used) = parse(received) {
+            if let (answer, used) = Self.parse(received) {
                 answers.append(answer)
                 received.removeFirst(used)
                 continue
@@ -170,6 +235,13 @@ enum RawHTTPConnection {
             received += buffer[..<read]
         }
         return answers
+    }
+
+    /// Sends `text` on a new connection and reads `count` answers.
+    static func exchange(port: Int, sending text: String, answers count: Int) throws -> [Answer] {
+        let connection = try RawHTTPConnection(port: port)
+        try connection.send(text)
+        return try connection.read(answers: count)
     }
 
     /// The first whole answer in `bytes` and how many bytes it took, if it is all there.

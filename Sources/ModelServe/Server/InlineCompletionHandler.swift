@@ -31,6 +31,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundOut = HTTPServerResponsePart
 
     static let requestIDHeader = RequestID.header.canonicalName
+    static let singleHeaders = ["authorization", "content-type", "content-length", "x-request-id", "x-request-timeout"]
     static let timeoutHeader = GatewayMiddleware.timeoutHeader.canonicalName
 
     private let service: ModelServeService
@@ -58,11 +59,20 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var state = State.idle
     /// Requests handed to the router whose answer has not ended.
     private var routerAnswering = 0
-    /// Parts that arrived while a request was answered here, in order.
-    private var waiting: [HTTPServerRequestPart] = []
+    /// What arrived while a request was answered here, in order: parts of later requests, a
+    /// parse error, the client closing its side. All wait for the answer.
+    private var waiting: [Arrival] = []
     private var readHeld = false
     private var quiesceHeld = false
     private var quiescing = false
+    /// The connection has gone: nothing waiting is started any more.
+    private var closed = false
+
+    private enum Arrival {
+        case part(HTTPServerRequestPart)
+        case error(any Error)
+        case event(Any)
+    }
 
     init(service: ModelServeService, dates: HTTPDate, serverName: String) {
         self.service = service
@@ -74,8 +84,8 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if case .answering = state {
-            waiting.append(part)
+        if isAnsweringHere {
+            waiting.append(.part(part))
         } else {
             handle(part, context: context)
         }
@@ -90,10 +100,11 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 handOn(.head(head), context: context)
             }
         case (.collecting(var candidate), .body(var chunk)):
+            state = .idle  // the candidate's only reference while the body grows (no copy on write)
             let size = (candidate.body?.readableBytes ?? 0) + chunk.readableBytes
             guard size <= service.configuration.limits.maxBodyBytes else {
                 handOn(candidate, context: context)
-                context.fireChannelRead(wrapInboundOut(.body(chunk)))
+                handOn(.body(chunk), context: context)
                 return
             }
             if candidate.body == nil {
@@ -108,13 +119,10 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
             // Not what the codec sends; the router judges both.
             handOn(candidate, context: context)
             handOn(part, context: context)
-        case (.passing, .end):
-            state = .idle
-            context.fireChannelRead(wrapInboundOut(part))
         case (.passing, _), (.idle, _):
-            context.fireChannelRead(wrapInboundOut(part))
+            handOn(part, context: context)
         case (.answering, _):
-            waiting.append(part)
+            waiting.append(.part(part))
         }
     }
 
@@ -131,6 +139,8 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         if headers.contains(name: "connection") || headers.contains(name: "expect") || headers.contains(name: "transfer-encoding") {
             return nil
         }
+        // A header given twice is read by the router as the values joined: leave those to it.
+        for name in Self.singleHeaders where headers[name].count > 1 { return nil }
         guard let length = headers.first(name: "content-length").flatMap(Int.init),
               length <= service.configuration.limits.maxBodyBytes,
               let contentType = headers.first(name: "content-type"), contentType.lowercased().hasPrefix("application/json")
@@ -138,11 +148,17 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         return route
     }
 
-    /// Hands a part on to the router, counting a head as a request it will answer.
+    /// Hands a part on to the router: a head is a request it will answer (counted until its
+    /// answer ends), and the request's end makes this handler free to take the next one.
     private func handOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        if case .head = part {
+        switch part {
+        case .head:
             routerAnswering += 1
             state = .passing
+        case .end:
+            state = .idle
+        case .body:
+            break
         }
         context.fireChannelRead(wrapInboundOut(part))
     }
@@ -150,7 +166,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Hands a candidate read so far on to the router.
     private func handOn(_ candidate: Candidate, context: ChannelHandlerContext) {
         handOn(.head(candidate.head), context: context)
-        if let body = candidate.body { context.fireChannelRead(wrapInboundOut(.body(body))) }
+        if let body = candidate.body { handOn(.body(body), context: context) }
     }
 
     /// A request taken here: what its answer and access-log line need.
@@ -174,12 +190,18 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
             answer(.failure(APIError.rateLimited(after: retryAfter)), for: taken, context: context)
             return
         }
+        service.logPrompt(of: job)
         let generation = WholeGeneration(service: service, job: job, eventLoop: context.eventLoop)
         state = .answering(generation)
         // The generation runs on this loop, so its answer arrives here.
         generation.answer.assumeIsolated().whenComplete { [self] result in
             if case .failure(is CancellationError) = result {
-                finishAnswer(context: context)  // the connection is gone
+                // The client went away: nothing to write. Recorded as nginx's 499 (client closed request).
+                AccessLog(metrics: service.metrics, logger: service.logger).record(
+                    requestID: requestID, method: .post, route: candidate.route.rawValue, status: 499,
+                    keyID: keyID, since: candidate.start
+                )
+                finishAnswer(context: context)
             } else {
                 answer(result, for: taken, context: context)
             }
@@ -252,21 +274,27 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         finishAnswer(context: context)
     }
 
-    /// After an answer here: what waited goes on — a held read, the quiesce event, parts that
-    /// arrived meanwhile.
+    /// After an answer here: what waited goes on — parts that arrived meanwhile (to be taken
+    /// here or handed on), a parse error or the client closing its side, then a held quiesce
+    /// event (after the requests before it, as the router would), then a held read.
     private func finishAnswer(context: ChannelHandlerContext) {
-        guard case .answering = state else { return }
+        guard isAnsweringHere else { return }
         state = .idle
-        if quiesceHeld {
-            quiesceHeld = false
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
+        guard !closed else { return }
         if !waiting.isEmpty {
             while !waiting.isEmpty, !isAnsweringHere {
-                handle(waiting.removeFirst(), context: context)
+                switch waiting.removeFirst() {
+                case .part(let part): handle(part, context: context)
+                case .error(let error): pass(error, context: context)
+                case .event(let event): context.fireUserInboundEventTriggered(event)
+                }
             }
             // Outside a read cycle: the router's reader takes what it was given at read complete.
             context.fireChannelReadComplete()
+        }
+        if quiesceHeld, !isAnsweringHere {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
         if readHeld, !isAnsweringHere {
             readHeld = false
@@ -301,7 +329,20 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else {
-            context.fireUserInboundEventTriggered(event)
+            if case ChannelEvent.inputClosed = event, case .answering(let generation) = state {
+                // The client closed its side during an answer: taken, as nginx does, as the
+                // client going away — the upstream request is cancelled and nothing behind it
+                // starts. (The router would still answer a client that only half-closed.)
+                closed = true
+                waiting.removeAll()
+                generation?.cancel()
+                context.fireUserInboundEventTriggered(event)
+            } else if isAnsweringHere {
+                waiting.append(.event(event))
+            } else {
+                if case .collecting(let candidate) = state { handOn(candidate, context: context) }
+                context.fireUserInboundEventTriggered(event)
+            }
             return
         }
         quiescing = true
@@ -317,9 +358,26 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if isAnsweringHere {
+            waiting.append(.error(error))  // e.g. a malformed request pipelined behind the answer
+        } else {
+            pass(error, context: context)
+        }
+    }
+
+    /// An error goes on to the router (which answers a parse error with 400 and closes), after
+    /// the head and body of a request being read here, so it belongs to that request.
+    private func pass(_ error: any Error, context: ChannelHandlerContext) {
+        if case .collecting(let candidate) = state { handOn(candidate, context: context) }
+        context.fireErrorCaught(error)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        waiting.removeAll()  // nothing behind an answer starts once the client has gone
         if case .answering(let generation?) = state {
-            generation.cancel()  // the client went away: so does the upstream request
+            generation.cancel()  // and its upstream request goes too
         }
         context.fireChannelInactive()
     }

@@ -10,6 +10,7 @@ extension ModelServeService {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(GenerateBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
         let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        logPrompt(of: job)
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
     }
 
@@ -17,6 +18,7 @@ extension ModelServeService {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(ChatBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
         let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        logPrompt(of: job)
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
     }
 
@@ -28,12 +30,12 @@ extension ModelServeService {
         var canonical = body
         canonical.model = model
         canonical.stream = nil
-        logPrompt(body.prompt, requestID: requestID)
+        let prompt = body.prompt
         let upstreamRequest = GenerateRequest(
             model: model, prompt: body.prompt, system: body.system, options: body.sampling.ollamaOptions
         )
         return GenerationJob(
-            route: .generate, model: model, requestID: requestID, start: start, timeout: timeout,
+            route: .generate, model: model, requestID: requestID, start: start, timeout: timeout, prompt: { prompt },
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
             upstreamPath: "/api/generate",
             upstreamBody: {
@@ -56,11 +58,11 @@ extension ModelServeService {
         var canonical = body
         canonical.model = model
         canonical.stream = nil
-        logPrompt(body.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"), requestID: requestID)
         let upstreamRequest = ChatRequest(model: model, messages: body.ollamaMessages, options: body.sampling.ollamaOptions)
         let messages = body.messages
         return GenerationJob(
             route: .chat, model: model, requestID: requestID, start: start, timeout: timeout,
+            prompt: { messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n") },
             cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
             upstreamPath: "/api/chat",
             upstreamBody: {
@@ -72,10 +74,11 @@ extension ModelServeService {
         )
     }
 
-    /// Logs the prompt at debug level, only when `--log-prompts` allows it.
-    private func logPrompt(_ prompt: @autoclosure () -> String, requestID: String) {
+    /// Logs the job's prompt at debug level, only when `--log-prompts` allows it: once the
+    /// request is valid and within its rate limit.
+    func logPrompt(of job: GenerationJob) {
         guard configuration.logPrompts else { return }
-        logger.debug("prompt", metadata: ["request_id": .string(requestID), "prompt": .string(prompt())])
+        logger.debug("prompt", metadata: ["request_id": .string(job.requestID), "prompt": .string(job.prompt())])
     }
 
     /// One generation to perform, independent of the route it came from.
@@ -87,6 +90,8 @@ extension ModelServeService {
         let requestID: String
         let start: ContinuousClock.Instant
         let timeout: Duration
+        /// The prompt or messages as text, for `--log-prompts`.
+        let prompt: @Sendable () -> String
         /// Set when the request is deterministic and the cache is on.
         let cacheKey: CacheKey?
         /// The non-streamed call through an endpoint's lean client: where, what, and how to read
@@ -100,7 +105,7 @@ extension ModelServeService {
 
         init(
             route: ServeRoute, model: String, requestID: String, start: ContinuousClock.Instant, timeout: Duration,
-            cacheKey: CacheKey?, upstreamPath: String, upstreamBody: @escaping @Sendable () -> ByteBuffer,
+            prompt: @escaping @Sendable () -> String, cacheKey: CacheKey?, upstreamPath: String, upstreamBody: @escaping @Sendable () -> ByteBuffer,
             decodeAnswer: @escaping @Sendable (ByteBuffer) throws -> GenerationPiece,
             viaClient: @escaping @Sendable (OllamaClient, Duration) async throws -> GenerationPiece,
             streamed: @escaping @Sendable (OllamaClient, Duration) -> GenerationCursor
@@ -110,6 +115,7 @@ extension ModelServeService {
             self.requestID = requestID
             self.start = start
             self.timeout = timeout
+            self.prompt = prompt
             self.cacheKey = cacheKey
             self.upstreamPath = upstreamPath
             self.upstreamBody = upstreamBody

@@ -76,7 +76,12 @@ final class WholeGeneration: @unchecked Sendable {
             }
             stage = .queued(ticket)
             admitted.whenComplete { [self] result in
-                guard case .queued = stage else { return }  // cancelled meanwhile
+                guard case .queued = stage else {
+                    // Cancelled after a slot was already handed over (from another loop, before
+                    // this callback ran): give it back, or it is lost for good.
+                    if case .success = result { service.admission.release() }
+                    return
+                }
                 switch result {
                 case .success:
                     post(deadline: deadline)

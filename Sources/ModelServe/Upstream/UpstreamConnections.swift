@@ -172,6 +172,7 @@ final class UpstreamConnections: Sendable {
     private func send(head: HTTPRequestHead, body: ByteBuffer, on channel: any Channel, reused: Bool, path: String, call: UpstreamCall) {
         call.channel = channel
         let promise = call.eventLoop.makePromise(of: UpstreamAnswer.self)
+        let sentAt = NIODeadline.now()
         // No promise for the write: the handler fails the exchange itself when the connection is
         // closed or closes while writing (channelInactive / errorCaught).
         channel.writeAndFlush(UpstreamExchange(head: head, body: body, limit: maxResponseBytes, promise: promise), promise: nil)
@@ -192,8 +193,10 @@ final class UpstreamConnections: Sendable {
             case .failure(let failure as UpstreamExchangeFailure):
                 channel.close(promise: nil)
                 switch failure {
-                case .closedBeforeAnswer where reused:
-                    attempt(head: head, body: body, path: path, call: call)  // an idle connection the server had closed
+                case .closedBeforeAnswer where reused && NIODeadline.now() - sentAt < Self.staleConnectionWindow:
+                    // An idle connection the server had closed as it was reused: once more on a
+                    // new one. Not later than that: the server may have been working on it.
+                    attempt(head: head, body: body, path: path, call: call)
                 case .closedBeforeAnswer(let cause):
                     call.finish(.failure(OllamaError(
                         code: .connectionFailed,
@@ -207,6 +210,10 @@ final class UpstreamConnections: Sendable {
                     )))
                 case .tooLarge:
                     call.finish(.failure(OllamaError(code: .malformedResponse, message: "the response body is too large", route: path)))
+                case .malformed(let cause):
+                    call.finish(.failure(OllamaError(
+                        code: .malformedResponse, message: "the answer is not valid HTTP: \(cause)", route: path, cause: cause
+                    )))
                 }
             case .failure(let error):
                 channel.close(promise: nil)
@@ -216,6 +223,11 @@ final class UpstreamConnections: Sendable {
             }
         }
     }
+
+    /// How soon after sending a reused connection may close unanswered and the request still be
+    /// retried on a new one: a server closing an idle keep-alive connection does so at once, while
+    /// one that dies generating may have worked on the request.
+    static let staleConnectionWindow = TimeAmount.milliseconds(250)
 
     /// Closes the idle connections; connections in use close when their call ends.
     func shutdown() {
@@ -257,6 +269,8 @@ enum UpstreamExchangeFailure: Error {
     case closedBeforeAnswer(cause: (any Error)?)
     /// The connection closed part way through the answer.
     case closedDuringAnswer
+    /// What came back is not HTTP the client can read.
+    case malformed(any Error)
     case tooLarge
 }
 
@@ -382,7 +396,11 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(answering ? error : UpstreamExchangeFailure.closedBeforeAnswer(cause: error))
+        if error is HTTPParserError {
+            fail(UpstreamExchangeFailure.malformed(error))  // the server answered, but not in HTTP
+        } else {
+            fail(answering ? error : UpstreamExchangeFailure.closedBeforeAnswer(cause: error))
+        }
         context.close(promise: nil)
     }
 
