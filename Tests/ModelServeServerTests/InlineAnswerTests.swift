@@ -56,10 +56,14 @@ extension ModelServeServer {
             return answers
         }
 
-        @Test("generate and chat answer the same on the event loop as through the router: successes, refusals, the cache, streams")
-        func sameAnswersEitherWay() async throws {
-            let inline = try await ServeFixture.with { try await Self.answers($0) }
-            let routed = try await ServeFixture.with(serve: ["--router-only"]) { try await Self.answers($0) }
+        @Test(
+            "generate and chat answer the same on the event loop as through the router: successes, refusals, the cache, streams",
+            arguments: [0, 1]
+        )
+        func sameAnswersEitherWay(upstreamKind: Int) async throws {
+            let (_, upstreamURL) = Self.upstreamKinds[upstreamKind]
+            let inline = try await ServeFixture.with(upstreamURL: upstreamURL) { try await Self.answers($0) }
+            let routed = try await ServeFixture.with(serve: ["--router-only"], upstreamURL: upstreamURL) { try await Self.answers($0) }
             #expect(inline.count == routed.count)
             for (viaLoop, viaRouter) in zip(inline, routed) {
                 #expect(viaLoop == viaRouter)
@@ -149,9 +153,22 @@ extension ModelServeServer {
             }
         }
 
-        @Test("a client that leaves before a non-streamed answer cancels the upstream request and frees its slot")
-        func disconnectCancelsTheUpstreamRequest() async throws {
-            try await ServeFixture.with(sims: [["--latency", "sim-small=60000"]], serve: ["--max-in-flight", "1", "--max-queue", "0"]) { fixture in
+        /// The lean client takes plain `http://host:port` URLs; one with user info goes through
+        /// OllamaClient (AsyncHTTPClient) instead — both answered inline.
+        static let upstreamKinds: [(String, @Sendable (Int) -> String)] = [
+            ("lean client", { "http://127.0.0.1:\($0)" }),
+            ("OllamaClient", { "http://sim@127.0.0.1:\($0)" }),
+        ]
+
+        @Test(
+            "a client that leaves before a non-streamed answer cancels the upstream request and frees its slot",
+            arguments: [0, 1]
+        )
+        func disconnectCancelsTheUpstreamRequest(upstreamKind: Int) async throws {
+            let (_, upstreamURL) = Self.upstreamKinds[upstreamKind]
+            try await ServeFixture.with(
+                sims: [["--latency", "sim-small=60000"]], serve: ["--max-in-flight", "1", "--max-queue", "0"], upstreamURL: upstreamURL
+            ) { fixture in
                 try await fixture.waitUntilReady()
                 let leaving = Task {
                     try await fixture.send("/v1/generate", key: fixture.fullKey, json: #"{"prompt": "slow", "max_tokens": 2}"#, timeout: .seconds(60))

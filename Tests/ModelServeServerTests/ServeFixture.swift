@@ -29,8 +29,12 @@ struct ServeFixture {
 
     /// Starts `simArguments.count` simulators (each with its arguments besides `--port`), then
     /// model-serve in front of them with `serveArguments` added, runs `body`, and stops them all.
+    ///
+    /// `upstreamURL` makes each sim's `--ollama` URL from its port (the default is the plain
+    /// `http://127.0.0.1:PORT` that gets ModelServe's lean client).
     static func with<T>(
         sims simArguments: [[String]] = [[]], serve serveArguments: [String] = [],
+        upstreamURL: (Int) -> String = { "http://127.0.0.1:\($0)" },
         _ body: (ServeFixture) async throws -> T
     ) async throws -> T {
         let scratch = try TemporaryDirectory(prefix: "model-serve")
@@ -49,7 +53,7 @@ struct ServeFixture {
                     arguments: ["--port", "0", "--token-delay-ms", "1"] + arguments
                 ))
             }
-            let upstreams = sims.flatMap { ["--ollama", "http://127.0.0.1:\($0.port)"] }
+            let upstreams = sims.flatMap { ["--ollama", upstreamURL($0.port)] }
             let server = try await BackgroundProcess.start(
                 executable: try BuiltExecutable.path(named: "model-serve"),
                 arguments: ["serve", "--port", "0", "--model", "sim-small", "--keys-file", keysFile,

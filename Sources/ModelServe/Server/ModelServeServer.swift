@@ -45,7 +45,7 @@ public enum ModelServeServer {
             let serverName = "model-serve"
             let dates = HTTPDate()
             var inlineHandler: (@Sendable () -> InlineCompletionHandler)?
-            if configuration.inlineCompletions && service.pool.allLean {
+            if configuration.inlineCompletions {
                 inlineHandler = { InlineCompletionHandler(service: service, dates: dates, serverName: serverName) }
             }
             let app = Application(

@@ -126,7 +126,7 @@ extension ModelServeService {
     }
 
     private func run(_ job: GenerationJob, stream: Bool, format: StreamFormat, on eventLoop: any EventLoop) async throws -> Response {
-        if !stream && pool.allLean {
+        if !stream {
             let generation = WholeGeneration(service: self, job: job, eventLoop: eventLoop)
             return Self.json(try await withTaskCancellationHandler {
                 try await generation.answer.get()
@@ -137,25 +137,13 @@ extension ModelServeService {
         if let key = job.cacheKey, let cache {
             if let hit = cache.get(key) {
                 metrics.recordCache(hit: true)
-                return stream
-                    ? cachedStream(hit, job: job, format: format)
-                    : Self.json(CompletionResponse(id: job.requestID, route: job.route, completion: hit, cached: true))
+                return cachedStream(hit, job: job, format: format)
             }
             metrics.recordCache(hit: false)
         }
         let deadline = job.start + job.timeout
         try await admit(deadline: deadline)
-        if stream { return try await streamed(job, deadline: deadline, format: format) }
-        let upstreamStart = ContinuousClock.now
-        let piece: GenerationPiece
-        do {
-            piece = try await pool.perform { client in try await job.viaClient(client, try remaining(until: deadline)) }
-            admission.release()
-        } catch {
-            admission.release()
-            throw upstreamFailure(error)
-        }
-        return Self.json(finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart))
+        return try await streamed(job, deadline: deadline, format: format)
     }
 
     /// A whole generation's answer, once the upstream has given it: metrics recorded, cached

@@ -3,7 +3,8 @@ import OllamaKit
 
 /// A non-streamed generation carried out on one event loop without a task: the cache, admission
 /// (queueing behind a promise when every slot is taken), the upstream POST with failover through
-/// the endpoints' lean clients, metrics, and the answer.
+/// the endpoints' lean clients (or, for upstreams without one, ``OllamaClient`` in a task that
+/// ``cancel()`` cancels), metrics, and the answer.
 ///
 /// Both ways a non-streamed generate or chat arrives use it: the router's handler awaits
 /// ``answer``, and ``InlineCompletionHandler`` answers from its callback on the connection's loop.
@@ -20,7 +21,10 @@ final class WholeGeneration: @unchecked Sendable {
     private enum Stage {
         case starting
         case queued(AdmissionController.Ticket)
+        /// Through the endpoints' lean clients, on this loop.
         case posting(LeanPost)
+        /// Through ``OllamaClient`` (an endpoint without a lean client), in a task.
+        case calling(Task<Void, Never>)
         case done
     }
 
@@ -55,6 +59,8 @@ final class WholeGeneration: @unchecked Sendable {
             promise.fail(CancellationError())
         case .posting(let post):
             post.cancel()  // its answer (a CancellationError) ends the generation
+        case .calling(let task):
+            task.cancel()  // cancels the client's request; the task's end ends the generation
         }
     }
 
@@ -99,18 +105,30 @@ final class WholeGeneration: @unchecked Sendable {
     /// With an admission slot: the upstream call, and the slot given back when it ends.
     private func post(deadline: NIODeadline) {
         let upstreamStart = ContinuousClock.now
-        let post = service.pool.leanPost(job.upstreamPath, body: job.upstreamBody(), deadline: deadline, on: eventLoop)
-        stage = .posting(post)
-        post.answer.whenComplete { [self] result in
+        let answered: EventLoopFuture<GenerationPiece>
+        if service.pool.allLean {
+            let post = service.pool.leanPost(job.upstreamPath, body: job.upstreamBody(), deadline: deadline, on: eventLoop)
+            stage = .posting(post)
+            answered = post.answer.flatMapThrowing { [job] body in try job.decodeAnswer(body) }
+        } else {
+            let promise = eventLoop.makePromise(of: GenerationPiece.self)
+            let (service, job) = (service, job)
+            stage = .calling(Task {
+                do {
+                    promise.succeed(try await service.pool.perform { client in
+                        try await job.viaClient(client, try service.remaining(until: job.start + job.timeout))
+                    })
+                } catch {
+                    promise.fail(error)
+                }
+            })
+            answered = promise.futureResult
+        }
+        answered.whenComplete { [self] result in
             service.admission.release()
             switch result {
-            case .success(let body):
-                do {
-                    let piece = try job.decodeAnswer(body)
-                    finish(.success(service.finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart)))
-                } catch {
-                    finish(.failure(service.upstreamFailure(error)))
-                }
+            case .success(let piece):
+                finish(.success(service.finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart)))
             case .failure(let error):
                 finish(.failure(service.upstreamFailure(error)))
             }
