@@ -105,11 +105,12 @@ final class WholeGeneration: @unchecked Sendable {
     /// With an admission slot: the upstream call, and the slot given back when it ends.
     private func post(deadline: NIODeadline) {
         let upstreamStart = ContinuousClock.now
-        let answered: EventLoopFuture<GenerationPiece>
         if service.pool.allLean {
             let post = service.pool.leanPost(job.upstreamPath, body: job.upstreamBody(), deadline: deadline, on: eventLoop)
             stage = .posting(post)
-            answered = post.answer.flatMapThrowing { [job] body in try job.decodeAnswer(body) }
+            post.answer.whenComplete { [self] result in
+                answered(result.flatMap { body in Result { try job.decodeAnswer(body) } }, since: upstreamStart)
+            }
         } else {
             let promise = eventLoop.makePromise(of: GenerationPiece.self)
             let (service, job) = (service, job)
@@ -122,16 +123,18 @@ final class WholeGeneration: @unchecked Sendable {
                     promise.fail(error)
                 }
             })
-            answered = promise.futureResult
+            promise.futureResult.whenComplete { [self] result in answered(result, since: upstreamStart) }
         }
-        answered.whenComplete { [self] result in
-            service.admission.release()
-            switch result {
-            case .success(let piece):
-                finish(.success(service.finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart)))
-            case .failure(let error):
-                finish(.failure(service.upstreamFailure(error)))
-            }
+    }
+
+    /// The upstream call ended: the slot goes back, and the answer (or why there is none) is made.
+    private func answered(_ result: Result<GenerationPiece, any Error>, since upstreamStart: ContinuousClock.Instant) {
+        service.admission.release()
+        switch result {
+        case .success(let piece):
+            finish(.success(service.finished(job, piece: piece, upstreamTime: ContinuousClock.now - upstreamStart)))
+        case .failure(let error):
+            finish(.failure(service.upstreamFailure(error)))
         }
     }
 
