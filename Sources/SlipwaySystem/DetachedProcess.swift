@@ -32,8 +32,14 @@ public enum DetachedProcess {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of Slipway's is inherited: a server holding Slipway's database connection
         // open would keep PostgreSQL from noticing that Slipway died (and from releasing its locks).
-        for descriptor in openDescriptors() where descriptor > 2 {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
+        // Every descriptor above 2 is closed in the child in one step where glibc can (2.34+), so
+        // one opened by another thread meanwhile is not missed; else those open now are listed.
+        if let closeFrom = Self.addCloseFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for descriptor in openDescriptors() where descriptor > 2 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
         }
 
         var attributes = posix_spawnattr_t()
@@ -63,6 +69,22 @@ public enum DetachedProcess {
 
     /// glibc's `POSIX_SPAWN_SETSID` (0x80), which Swift does not import (it is behind `_GNU_SOURCE`).
     static let spawnSetSID: Int32 = 0x80
+
+    /// Whether a spawned process's descriptors above 2 are closed in one step (glibc 2.34+), not
+    /// from a list taken just before.
+    public static var closesDescriptorsInOneStep: Bool { addCloseFrom != nil }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift
+    /// does not import it (it is behind `_GNU_SOURCE` too). Nil where the C library lacks it.
+    static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        // nil is RTLD_DEFAULT: the symbol wherever it is loaded (libc).
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(
+            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
+        )
+    }()
 
     /// Whether a process with `pid` exists (and is not a zombie).
     public static func isAlive(_ pid: pid_t) -> Bool {
