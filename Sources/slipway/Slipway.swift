@@ -18,7 +18,7 @@ struct Slipway: AsyncParsableCommand {
             WatchCommand.self,
             ServeCommand.self,
             StatusCommand.self,
-            PromoteCommand.self,
+            PromoteCommand.self, AbortCommand.self,
             PendingCommand.self,
             ApproveCommand.self,
             RejectCommand.self,

@@ -393,4 +393,50 @@ struct PromotionDriverTests {
             #expect(!events.contains("promotion.traffic_restored"))
         }
     }
+
+    @Test("slipway abort during a canary's pause: the runner sees the step failed at its next check and rolls traffic back")
+    func abortDuringAPause() async throws {
+        try await Self.withWorld { world in
+            let traffic: @Sendable (Duration) async throws -> Void = { duration in
+                await world.sendTraffic(20)
+                world.clock.advance(by: Double(duration.components.seconds))
+            }
+            let (first, _) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
+            #expect(first == .succeeded)
+            // r2 is healthy; on-call aborts it anyway while it pauses at half the traffic.
+            let aborts = AbortLog()
+            let abortAtPause: @Sendable (Duration) async throws -> Void = { duration in
+                if duration >= .seconds(30), aborts.all.isEmpty {
+                    aborts.append(try await PromotionAbort(ledger: world.ledger, actor: "oncall")
+                        .abort(environment: "staging", reason: "p99 looks wrong on the dashboard"))
+                }
+                try await traffic(duration)
+            }
+            let (second, record) = try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: abortAtPause)
+            let aborted = try #require(aborts.all.first)
+            #expect(aborted.promotion.id == record.id && aborted.step?.kind == "pause")
+            #expect(second == .rolledBack)
+            #expect(record.reason?.contains("aborted by oncall: p99 looks wrong on the dashboard") == true, "\(record.reason ?? "")")
+            #expect(try await world.liveRelease() == "r1")
+            let state = await world.target.state()
+            #expect(state.stable?.releaseID == "r1" && state.stable?.weight == 100 && state.candidate == nil)
+            let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: record.id) }
+            let pause = try #require(steps.first { $0.kind == "pause" })
+            #expect(pause.status == .failed && pause.logTail == "aborted by oncall: p99 looks wrong on the dashboard")
+            #expect(steps.drop { $0.id != pause.id }.dropFirst().allSatisfy { $0.status == .skipped })
+
+            // Nothing left to abort.
+            await #expect(throws: LedgerError.self) {
+                try await PromotionAbort(ledger: world.ledger, actor: "oncall").abort(environment: "staging", reason: "again")
+            }
+        }
+    }
+}
+
+/// What the test's sleep hook aborted (it runs inside the driver's task).
+final class AbortLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [PromotionAbort.Aborted] = []  // guarded by `lock`
+    var all: [PromotionAbort.Aborted] { lock.withLock { items } }
+    func append(_ item: PromotionAbort.Aborted) { lock.withLock { items.append(item) } }
 }

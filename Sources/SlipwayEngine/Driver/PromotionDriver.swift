@@ -160,8 +160,12 @@ public struct PromotionDriver: Sendable {
             if Task.isCancelled { throw CancellationError() }
             switch outcome {
             case .done(let evidence):
-                _ = try await ledger.transaction { tx in
-                    try await tx.finishStep(id: step.id, status: .succeeded, result: evidence, actor: actor)
+                do {
+                    _ = try await ledger.transaction { tx in
+                        try await tx.finishStep(id: step.id, status: .succeeded, result: evidence, actor: actor)
+                    }
+                } catch let error as LedgerError where error.code == .conflict {
+                    continue  // finished meanwhile by someone else (`slipway abort`): the loop reads how
                 }
                 report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: .succeeded, note: nil))
                 return .succeeded
@@ -172,17 +176,25 @@ public struct PromotionDriver: Sendable {
             case .failedRetryable(let reason) where step.attempt < maxAttempts:
                 logger.warning("step failed, trying again", metadata: ["step": "\(step.name)", "reason": "\(reason)"])
                 let at = now().addingTimeInterval(Double(step.attempt))
-                _ = try await ledger.transaction { tx in
-                    try await tx.deferStep(id: step.id, retryAfter: at, note: "attempt \(step.attempt) failed: \(reason)", actor: actor)
+                do {
+                    step = try await ledger.transaction { tx in
+                        _ = try await tx.deferStep(id: step.id, retryAfter: at, note: "attempt \(step.attempt) failed: \(reason)", actor: actor)
+                        return try await tx.startStep(id: step.id, actor: actor)
+                    }
+                } catch let error as LedgerError where error.code == .conflict {
+                    continue  // finished meanwhile by someone else: the loop reads how
                 }
-                step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
                 step.retryAfter = at
                 report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
             case .failedRetryable(let reason), .failedTerminal(let reason, _):
                 var evidence: JSONValue?
                 if case .failedTerminal(_, let details) = outcome { evidence = details }
-                _ = try await ledger.transaction { tx in
-                    try await tx.finishStep(id: step.id, status: .failed, result: evidence, note: reason, actor: actor)
+                do {
+                    _ = try await ledger.transaction { tx in
+                        try await tx.finishStep(id: step.id, status: .failed, result: evidence, note: reason, actor: actor)
+                    }
+                } catch let error as LedgerError where error.code == .conflict {
+                    continue  // finished meanwhile by someone else: the loop reads how
                 }
                 report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: .failed, note: reason))
                 // A reason that already starts with the step's name is not prefixed again.

@@ -109,6 +109,8 @@ extension LedgerTransaction {
     /// written only when what it waits for (`note`) changes, so a long pause is one event.
     public func deferStep(id: Int64, retryAfter: Date, note: String, actor: String) async throws -> StepRecord {
         let step = try await lockedStep(id)
+        // Finished meanwhile by someone else (`slipway promote`, `slipway abort`): their note stays.
+        guard !step.status.isFinished else { return step }
         let updated = try await updateStep("""
             UPDATE promotion_steps AS s SET retry_after = \(retryAfter), log_tail = \(note)
             WHERE s.id = \(id) RETURNING \(unescaped: StepRecord.columns)
