@@ -8,8 +8,10 @@ struct AbortCommand: AsyncParsableCommand {
         abstract: "Stop an environment's promotion under way: traffic goes back to the stable release.",
         discussion: """
             Records the promotion's current step as failed, "aborted by ACTOR: REASON". The runner driving it sees \
-            that at its next check (a pause or an analysis checks at every wake-up) and rolls traffic back to the \
-            stable release, as for any failed step; a promotion still waiting at its gate fails with nothing moved. \
+            that at its next check (a pause looks every 5 s, an analysis at each sample, other steps when their work \
+            ends) and rolls traffic back to the stable release, as for any failed step; a promotion still waiting at \
+            its gate fails with nothing moved. One already retiring the previous release is refused (use `slipway \
+            rollback`). \
             If no runner drives it any more, the next `slipway run` or `watch` that resumes the run rolls it back. \
             `slipway status --env ENV` shows the outcome; `slipway rollback` moves a finished release back instead.
             """

@@ -123,6 +123,14 @@ struct PromotionDriverTests {
             return (status, try #require(record))
         }
 
+        /// Whether the unfinished promotion to `environment` is at a running pause step.
+        func pauseIsRunning(in environment: String) async throws -> Bool {
+            guard let promotion = try await ledger.transaction({ tx in try await tx.unfinishedPromotions(environment: environment) }).first
+            else { return false }
+            let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { !$0.status.isFinished }
+            return current?.kind == "pause" && current?.status == .running
+        }
+
         func liveRelease() async throws -> String? {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: target.liveURL + "/version"), timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 1 << 16)
@@ -260,7 +268,7 @@ struct PromotionDriverTests {
             // The first driver dies (its task is cancelled) the moment it starts waiting in the pause.
             let interrupted = Task {
                 try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: { duration in
-                    if duration > .seconds(30) { throw CancellationError() }
+                    if try await world.pauseIsRunning(in: "staging") { throw CancellationError() }
                     try await traffic(duration)
                 })
             }
@@ -406,7 +414,8 @@ struct PromotionDriverTests {
             // r2 is healthy; on-call aborts it anyway while it pauses at half the traffic.
             let aborts = AbortLog()
             let abortAtPause: @Sendable (Duration) async throws -> Void = { duration in
-                if duration >= .seconds(30), aborts.all.isEmpty {
+                // Once the pause is running (its driver wakes every 5 s to look), on-call aborts.
+                if aborts.all.isEmpty, try await world.pauseIsRunning(in: "staging") {
                     aborts.append(try await PromotionAbort(ledger: world.ledger, actor: "oncall")
                         .abort(environment: "staging", reason: "p99 looks wrong on the dashboard"))
                 }
@@ -423,6 +432,9 @@ struct PromotionDriverTests {
             let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: record.id) }
             let pause = try #require(steps.first { $0.kind == "pause" })
             #expect(pause.status == .failed && pause.logTail == "aborted by oncall: p99 looks wrong on the dashboard")
+            // Seen at the pause's next look (every 5 s), not when its minute was up.
+            let pausedFor = (pause.finishedAt ?? .distantFuture).timeIntervalSince(pause.startedAt ?? .distantPast)
+            #expect(pausedFor <= 10, "the abort took effect after \(pausedFor) s of the 60 s pause")
             #expect(steps.drop { $0.id != pause.id }.dropFirst().allSatisfy { $0.status == .skipped })
 
             // Nothing left to abort.

@@ -24,6 +24,8 @@ public struct PromotionDriver: Sendable {
     public var supersededBy: @Sendable (PromotionRecord) async throws -> String? = { _ in nil }
     /// How often a waiting gate looks for a newer release (and for `slipway promote`).
     public var gatePoll: Duration = .seconds(1)
+    /// How often a pause looks whether it was ended or aborted by someone else.
+    public var pausePoll: Duration = .seconds(5)
     let logger: Logger
 
     public init(
@@ -130,15 +132,25 @@ public struct PromotionDriver: Sendable {
         var step = initial
         // A step that was running when a driver died continues as the same attempt.
         if step.status == .pending {
-            step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
+            do {
+                step = try await ledger.transaction { tx in try await tx.startStep(id: step.id, actor: actor) }
+            } catch let error as LedgerError where error.code == .conflict {
+                // Finished before it started (`slipway abort` between two steps): say how.
+                let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
+                guard let current, current.status.isFinished else { throw error }
+                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
+                return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
+            }
         }
         report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
         let isGate = kind == .gate
+        // A gate wakes up every `gatePoll` to see whether a newer release has come, a pause every
+        // `pausePoll` to see whether it was ended (`slipway promote`) or aborted.
+        let poll: Duration? = isGate ? gatePoll : kind == .pause ? pausePoll : nil
         while true {
             if let retryAfter = step.retryAfter, retryAfter > now() {
                 let wait = Duration.milliseconds(Int64(retryAfter.timeIntervalSince(now()) * 1000))
-                // A gate wakes up every `gatePoll` to see whether a newer release has come.
-                try await sleep(isGate ? min(wait, gatePoll) : wait)
+                try await sleep(poll.map { min(wait, $0) } ?? wait)
             }
             // Someone else may have finished the step meanwhile (`slipway promote` ends a pause).
             let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
@@ -148,7 +160,7 @@ public struct PromotionDriver: Sendable {
             }
             // Not finished elsewhere: a waiting gate stands aside for a newer release, or waits on.
             if isGate, let reason = try await supersededBy(promotion) { return .superseded(reason) }
-            if isGate, let retryAfter = step.retryAfter, retryAfter > now() { continue }
+            if poll != nil, let retryAfter = step.retryAfter, retryAfter > now() { continue }
             let context = StepContext(
                 promotionID: promotion.id, stepID: step.id, pipeline: promotion.pipeline, environment: promotion.environment,
                 releaseID: promotion.releaseID, commitSHA: promotion.commitSHA, attempt: step.attempt,

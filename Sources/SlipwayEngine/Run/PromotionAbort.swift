@@ -50,10 +50,22 @@ public struct PromotionAbort: Sendable {
                 throw LedgerError(.conflict, "more than one promotion is unfinished in \(environment): \(list); name one with --promotion ID")
             }
             let steps = planned[promotion.id] ?? []
-            guard let step = steps.first(where: { !$0.status.isFinished }) else {
+            if steps.isEmpty {
                 // Not planned yet: nothing has run, nothing moved.
                 let ended = try await tx.movePromotion(id: promotion.id, to: .failed, actor: actor, reason: note)
                 return Aborted(promotion: ended, step: nil)
+            }
+            guard let step = steps.first(where: { !$0.status.isFinished }) else {
+                throw LedgerError(.conflict, """
+                    promotion \(promotion.id) (\(promotion.releaseID)) has run all its steps in \(environment); its runner records it \
+                    (a stopped one when `slipway run` resumes it). To go back, `slipway rollback --env \(environment)`
+                    """)
+            }
+            if step.kind == StepKind.retire.rawValue {
+                throw LedgerError(.conflict, """
+                    promotion \(promotion.id) has moved all traffic in \(environment) to \(promotion.releaseID) and passed its checks; \
+                    it is only retiring the previous release. To go back, `slipway rollback --env \(environment) --reason …`
+                    """)
             }
             let failed = try await tx.finishStep(
                 id: step.id, status: .failed, result: .object(["abortedBy": .string(actor)]), note: note, actor: actor
