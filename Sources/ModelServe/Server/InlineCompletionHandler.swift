@@ -74,8 +74,11 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case event(Any)
     }
 
+    private let accessLog: AccessLog
+
     init(service: ModelServeService, dates: HTTPDate, serverName: String) {
         self.service = service
+        accessLog = AccessLog(metrics: service.metrics, logger: service.logger)
         self.dates = dates
         self.serverName = serverName
     }
@@ -143,7 +146,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         for name in Self.singleHeaders where headers[name].count > 1 { return nil }
         guard let length = headers.first(name: "content-length").flatMap(Int.init),
               length <= service.configuration.limits.maxBodyBytes,
-              let contentType = headers.first(name: "content-type"), contentType.lowercased().hasPrefix("application/json")
+              RequestDecoding.isJSON(headers.first(name: "content-type"))
         else { return nil }
         return route
     }
@@ -197,7 +200,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         generation.answer.assumeIsolated().whenComplete { [self] result in
             if case .failure(is CancellationError) = result {
                 // The client went away: nothing to write. Recorded as nginx's 499 (client closed request).
-                AccessLog(metrics: service.metrics, logger: service.logger).record(
+                accessLog.record(
                     requestID: requestID, method: .post, route: candidate.route.rawValue, status: 499,
                     keyID: keyID, since: candidate.start
                 )
@@ -267,7 +270,7 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        AccessLog(metrics: service.metrics, logger: service.logger).record(
+        accessLog.record(
             requestID: requestID, method: .post, route: taken.candidate.route.rawValue,
             status: Int(status.code), keyID: taken.keyID, since: taken.candidate.start
         )

@@ -9,9 +9,7 @@ enum RequestDecoding {
 
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, maxBytes: Int) async throws -> Body {
         let contentType = request.headers[.contentType]
-        guard let contentType, contentType.lowercased().hasPrefix("application/json") else {
-            throw APIError.unsupportedMediaType(contentType)
-        }
+        guard isJSON(contentType) else { throw APIError.unsupportedMediaType(contentType) }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
             throw APIError.bodyTooLarge(limit: maxBytes)
         }
@@ -30,6 +28,11 @@ enum RequestDecoding {
         } catch let error as DecodingError {
             throw problem(error)
         }
+    }
+
+    /// Whether a `Content-Type` says JSON (any parameters, any case).
+    static func isJSON(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("application/json") == true
     }
 
     /// A syntax error is the caller's malformed JSON (400); a missing or mistyped field is a 422 naming it.
