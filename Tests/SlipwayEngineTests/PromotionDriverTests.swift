@@ -123,6 +123,44 @@ struct PromotionDriverTests {
             return (status, try #require(record))
         }
 
+        /// A "sleep" that sends `requests` generate requests through the environment, then moves
+        /// the manual clock on by the duration: time passing with traffic, for analyses.
+        func trafficSleep(requests: Int) -> @Sendable (Duration) async throws -> Void {
+            { duration in
+                await sendTraffic(requests)
+                clock.advance(by: Double(duration.components.seconds))
+            }
+        }
+
+        /// Drives the existing promotion `promotionID` of `release` with a new driver, as a runner
+        /// resuming it does. `sleep` (when given) is the driver's and the steps'; else the driver
+        /// does not wait and the steps sleep for real.
+        func resume(
+            _ promotionID: Int64, release: String, in environment: String,
+            sleep: (@Sendable (Duration) async throws -> Void)? = nil
+        ) async throws -> PromotionStatus {
+            let pipeline = try PromotionDriverTests.pipeline()
+            let stage = try #require(pipeline.stages.first { $0.environment == environment })
+            let clock = self.clock
+            let driver = PromotionDriver(
+                ledger: ledger, registry: .standard, target: target, actor: "test", logger: TestDatabase.logger,
+                now: { clock.now }, sleep: sleep ?? { _ in }
+            )
+            let services = if let sleep {
+                StepServices(
+                    pipeline: pipeline, launch: try launch(release, sim: healthySim),
+                    smokeHeaders: ["Authorization": "Bearer \(key)"], sleep: sleep
+                )
+            } else {
+                StepServices(
+                    pipeline: pipeline, launch: try launch(release, sim: healthySim), smokeHeaders: ["Authorization": "Bearer \(key)"]
+                )
+            }
+            return try await driver.drive(
+                promotionID: promotionID, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+            )
+        }
+
         /// Whether the unfinished promotion to `environment` is at a running pause step.
         func pauseIsRunning(in environment: String) async throws -> Bool {
             guard let promotion = try await ledger.transaction({ tx in try await tx.unfinishedPromotions(environment: environment) }).first
@@ -223,10 +261,7 @@ struct PromotionDriverTests {
     @Test("canary: weight, analysis, pause and promotion; a canary whose model fails is caught by the analysis and rolled back")
     func canaryPromotionAndAbort() async throws {
         try await Self.withWorld { world in
-            let traffic: @Sendable (Duration) async throws -> Void = { duration in
-                await world.sendTraffic(20)
-                world.clock.advance(by: Double(duration.components.seconds))
-            }
+            let traffic = world.trafficSleep(requests: 20)
             let (first, firstRecord) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
             #expect(first == .succeeded, "\(firstRecord.reason ?? "")")
             let (second, secondRecord) = try await world.promote("r2", to: "staging", sim: world.healthySim, commit: 2, sleep: traffic)
@@ -259,10 +294,7 @@ struct PromotionDriverTests {
     @Test("a driver stopped during a pause is resumed by another: finished steps are not repeated, the pause is not restarted")
     func resumeAfterInterruption() async throws {
         try await Self.withWorld { world in
-            let traffic: @Sendable (Duration) async throws -> Void = { duration in
-                await world.sendTraffic(5)
-                world.clock.advance(by: Double(duration.components.seconds))
-            }
+            let traffic = world.trafficSleep(requests: 5)
             _ = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
 
             // The first driver dies (its task is cancelled) the moment it starts waiting in the pause.
@@ -282,20 +314,7 @@ struct PromotionDriverTests {
             let weightEvents = try await world.ledger.events(subject: "promotion/\(promotion.id)").filter { $0.kind == "step.started" }.count
 
             // A second driver picks the promotion up from the ledger.
-            let pipeline = try PromotionDriverTests.pipeline()
-            let stage = try #require(pipeline.stages.first { $0.environment == "staging" })
-            let clock = world.clock
-            let driver = PromotionDriver(
-                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
-                now: { clock.now }, sleep: traffic
-            )
-            let services = StepServices(
-                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
-                smokeHeaders: ["Authorization": "Bearer \(world.key)"], sleep: traffic
-            )
-            let status = try await driver.drive(
-                promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
-            )
+            let status = try await world.resume(promotion.id, release: "r2", in: "staging", sleep: traffic)
             #expect(status == .succeeded)
             let after = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
             #expect(after.allSatisfy { $0.status == .succeeded })
@@ -330,16 +349,7 @@ struct PromotionDriverTests {
                 _ = try await tx.finishStep(id: steps[1].id, status: .failed, result: nil, note: "generate: status 500", actor: "test")
             }
 
-            let clock = world.clock
-            let driver = PromotionDriver(
-                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
-                now: { clock.now }, sleep: { _ in }
-            )
-            let services = StepServices(
-                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
-                smokeHeaders: ["Authorization": "Bearer \(world.key)"]
-            )
-            let status = try await driver.drive(promotionID: promotion.id, plan: plan, services: services)
+            let status = try await world.resume(promotion.id, release: "r2", in: "dev")
             #expect(status == .rolledBack)
             #expect(try await world.liveRelease() == "r1")
             let state = await world.target.state()
@@ -377,19 +387,7 @@ struct PromotionDriverTests {
                 )
             }
 
-            let pipeline = try PromotionDriverTests.pipeline()
-            let stage = try #require(pipeline.stages.first { $0.environment == "dev" })
-            let driver = PromotionDriver(
-                ledger: world.ledger, registry: .standard, target: world.target, actor: "test", logger: TestDatabase.logger,
-                now: { clock.now }, sleep: { _ in }
-            )
-            let services = StepServices(
-                pipeline: pipeline, launch: try world.launch("r2", sim: world.healthySim),
-                smokeHeaders: ["Authorization": "Bearer \(world.key)"]
-            )
-            let status = try await driver.drive(
-                promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
-            )
+            let status = try await world.resume(promotion.id, release: "r2", in: "dev")
             #expect(status == .succeeded)
             #expect(try await world.liveRelease() == "r2", "traffic was moved off the live release")
             let state = await world.target.state()
@@ -405,10 +403,7 @@ struct PromotionDriverTests {
     @Test("slipway abort during a canary's pause: the runner sees the step failed at its next check and rolls traffic back")
     func abortDuringAPause() async throws {
         try await Self.withWorld { world in
-            let traffic: @Sendable (Duration) async throws -> Void = { duration in
-                await world.sendTraffic(20)
-                world.clock.advance(by: Double(duration.components.seconds))
-            }
+            let traffic = world.trafficSleep(requests: 20)
             let (first, _) = try await world.promote("r1", to: "staging", sim: world.healthySim, commit: 1, sleep: traffic)
             #expect(first == .succeeded)
             // r2 is healthy; on-call aborts it anyway while it pauses at half the traffic.
