@@ -90,6 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a cached response stays valid. [env: MODELSERVE_CACHE_TTL] (default: 5m)", valueName: "duration"))
     var cacheTTL: String?
 
+    @Option(help: ArgumentHelp(
+        "Whose requests share cached answers: key (each API key its own) or shared (every caller). [env: MODELSERVE_CACHE_SCOPE] (default: key)",
+        valueName: "scope"
+    ))
+    var cacheScope: String?
+
     @Option(help: ArgumentHelp("How often each upstream is health-checked. [env: MODELSERVE_HEALTH_INTERVAL] (default: 2s)", valueName: "duration"))
     var healthInterval: String?
 
@@ -184,6 +190,12 @@ struct ServeCommand: AsyncParsableCommand {
         settings.limits.maxEmbeddingInputs = try maxEmbeddingInputs ?? env.int("MAX_EMBEDDING_INPUTS") ?? settings.limits.maxEmbeddingInputs
         settings.cacheEntries = try cacheEntries ?? env.int("CACHE_ENTRIES") ?? settings.cacheEntries
         settings.cacheTimeToLive = try env.duration(cacheTTL, "CACHE_TTL", "--cache-ttl") ?? settings.cacheTimeToLive
+        if let scope = cacheScope ?? env.string("CACHE_SCOPE") {
+            guard let parsed = CacheScope(rawValue: scope) else {
+                throw ConfigurationError("--cache-scope \(scope): use key or shared")
+            }
+            settings.cacheScope = parsed
+        }
         settings.healthCheckInterval = try env.duration(healthInterval, "HEALTH_INTERVAL", "--health-interval") ?? settings.healthCheckInterval
         settings.upstreamConnectTimeout = try env.duration(connectTimeout, "CONNECT_TIMEOUT", "--connect-timeout") ?? settings.upstreamConnectTimeout
         settings.keysReloadInterval = try env.duration(keysReloadInterval, "KEYS_RELOAD_INTERVAL", "--keys-reload-interval") ?? settings.keysReloadInterval

@@ -33,6 +33,21 @@ extension ModelServeServer {
             }
         }
 
+        @Test("each API key has its own cached answers; --cache-scope shared lets every key share them", arguments: [false, true])
+        func cacheIsPerKey(shared: Bool) async throws {
+            try await ServeFixture.with(serve: shared ? ["--cache-scope", "shared"] : []) { fixture in
+                try await fixture.waitUntilReady()
+                let body = #"{"prompt": "Whose answer is this?", "temperature": 0, "max_tokens": 6}"#
+                let mine = try await fixture.send("/v1/generate", key: fixture.fullKey, json: body)
+                #expect(try mine.json()["cached"] as? Bool == false)
+                let theirs = try await fixture.send("/v1/generate", key: fixture.generateOnlyKey, json: body)
+                #expect(try theirs.json()["cached"] as? Bool == shared, "another key's request: \(theirs.body)")
+                let mineAgain = try await fixture.send("/v1/generate", key: fixture.fullKey, json: body)
+                #expect(try mineAgain.json()["cached"] as? Bool == true)
+                #expect(try await ServeFixture.statistics(of: fixture.sims[0]).requests == (shared ? 1 : 2))
+            }
+        }
+
         @Test("--cache-entries 0 turns the cache off")
         func cacheOff() async throws {
             try await ServeFixture.with(serve: ["--cache-entries", "0"]) { fixture in

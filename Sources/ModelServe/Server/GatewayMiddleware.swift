@@ -18,7 +18,12 @@ struct GatewayMiddleware: RouterMiddleware {
     let logger: Logger
     let requestTimeout: Duration
     var accessLog: AccessLog { AccessLog(metrics: metrics, logger: logger) }
-    static let routesByPath: [String: ServeRoute] = Dictionary(uniqueKeysWithValues: ServeRoute.allCases.map { ($0.path, $0) })
+    /// Every route by the path its endpoint was registered with (Hummingbird's own spelling of
+    /// it, `RouterPath.description`), which is what ``ModelServeContext/endpointPath`` holds once
+    /// the router has matched a request.
+    static let routesByEndpoint: [String: ServeRoute] = Dictionary(
+        uniqueKeysWithValues: ServeRoute.allCases.map { (RouterPath($0.path).description, $0) }
+    )
 
     func handle(
         _ request: Request, context: ModelServeContext, next: (Request, ModelServeContext) async throws -> Response
@@ -27,7 +32,11 @@ struct GatewayMiddleware: RouterMiddleware {
         var context = context
         context.requestID = RequestID.accept(request.headers[RequestID.header])
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
-        let route = Self.routesByPath[request.uri.path]
+        // The route the router reached, not the raw path: `/v1/generate/`, `//v1/generate` and
+        // `/v1//chat` reach the same endpoints as their plain spellings (the router ignores empty
+        // segments), so they are checked the same way. This middleware runs inside each endpoint's
+        // responder chain, after the match; a request that matched nothing has no endpoint here.
+        let route = context.endpointPath.flatMap { Self.routesByEndpoint[$0] }
         let routeLabel = route?.rawValue ?? "unknown"
 
         var response: Response

@@ -226,12 +226,16 @@ final class InlineCompletionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch candidate.route {
         case .generate:
             guard let request = GenerateBody.scanned(body), request.stream != true,
-                  let job = try? service.generationJob(for: request, requestID: requestID, start: candidate.start, timeout: timeout)
+                  let job = try? service.generationJob(
+                      for: request, requestID: requestID, keyID: keyID, start: candidate.start, timeout: timeout
+                  )
             else { return nil }
             return (keyID, job)
         default:
             guard let request = try? RequestDecoding.decoder.decode(ChatBody.self, from: body), request.stream != true,
-                  let job = try? service.generationJob(for: request, requestID: requestID, start: candidate.start, timeout: timeout)
+                  let job = try? service.generationJob(
+                      for: request, requestID: requestID, keyID: keyID, start: candidate.start, timeout: timeout
+                  )
             else { return nil }
             return (keyID, job)
         }

@@ -9,7 +9,9 @@ extension ModelServeService {
     func generate(_ request: Request, context: ModelServeContext) async throws -> Response {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(GenerateBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
-        let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        let job = try generationJob(
+            for: body, requestID: context.requestID, keyID: context.keyID, start: start, timeout: context.timeout
+        )
         logPrompt(of: job)
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
     }
@@ -17,14 +19,16 @@ extension ModelServeService {
     func chat(_ request: Request, context: ModelServeContext) async throws -> Response {
         let start = ContinuousClock.now
         let body = try await RequestDecoding.decode(ChatBody.self, from: request, maxBytes: configuration.limits.maxBodyBytes)
-        let job = try generationJob(for: body, requestID: context.requestID, start: start, timeout: context.timeout)
+        let job = try generationJob(
+            for: body, requestID: context.requestID, keyID: context.keyID, start: start, timeout: context.timeout
+        )
         logPrompt(of: job)
         return try await run(job, stream: body.stream ?? false, format: StreamFormat(accept: request.headers[.accept]), on: context.eventLoop)
     }
 
     /// The generation a `/v1/generate` body asks for, once it is valid (a 422 otherwise).
     func generationJob(
-        for body: GenerateBody, requestID: String, start: ContinuousClock.Instant, timeout: Duration
+        for body: GenerateBody, requestID: String, keyID: String?, start: ContinuousClock.Instant, timeout: Duration
     ) throws -> GenerationJob {
         let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
         var canonical = body
@@ -36,7 +40,10 @@ extension ModelServeService {
         )
         return GenerationJob(
             route: .generate, model: model, requestID: requestID, start: start, timeout: timeout, prompt: { prompt },
-            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
+            cacheKey: cache == nil ? nil : CacheKey.forRequest(
+                model: model, input: canonical, temperature: body.sampling.temperature,
+                partition: configuration.cacheScope.partition(keyID: keyID)
+            ),
             upstreamPath: "/api/generate",
             upstreamBody: {
                 OllamaWire.generateBody(
@@ -52,7 +59,7 @@ extension ModelServeService {
 
     /// The generation a `/v1/chat` body asks for, once it is valid (a 422 otherwise).
     func generationJob(
-        for body: ChatBody, requestID: String, start: ContinuousClock.Instant, timeout: Duration
+        for body: ChatBody, requestID: String, keyID: String?, start: ContinuousClock.Instant, timeout: Duration
     ) throws -> GenerationJob {
         let model = try validated(model: body.model, problems: body.problems(limits: configuration.limits))
         var canonical = body
@@ -63,7 +70,10 @@ extension ModelServeService {
         return GenerationJob(
             route: .chat, model: model, requestID: requestID, start: start, timeout: timeout,
             prompt: { messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n") },
-            cacheKey: cache == nil ? nil : CacheKey.forRequest(model: model, input: canonical, temperature: body.sampling.temperature),
+            cacheKey: cache == nil ? nil : CacheKey.forRequest(
+                model: model, input: canonical, temperature: body.sampling.temperature,
+                partition: configuration.cacheScope.partition(keyID: keyID)
+            ),
             upstreamPath: "/api/chat",
             upstreamBody: {
                 OllamaWire.chatBody(model: model, messages: messages, options: upstreamRequest.options, allocator: Self.allocator)

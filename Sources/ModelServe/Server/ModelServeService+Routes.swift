@@ -10,9 +10,15 @@ extension ModelServeService {
         router.add(middleware: GatewayMiddleware(
             keys: keys, rateLimiter: rateLimiter, metrics: metrics, logger: logger, requestTimeout: configuration.requestTimeout
         ))
-        router.post(RouterPath(ServeRoute.generate.path)) { request, context in try await self.generate(request, context: context) }
-        router.post(RouterPath(ServeRoute.chat.path)) { request, context in try await self.chat(request, context: context) }
-        router.post(RouterPath(ServeRoute.embeddings.path)) { request, context in try await self.embeddings(request, context: context) }
+        router.post(RouterPath(ServeRoute.generate.path)) { request, context in
+            try await self.generate(request, context: try Self.keyed(context))
+        }
+        router.post(RouterPath(ServeRoute.chat.path)) { request, context in
+            try await self.chat(request, context: try Self.keyed(context))
+        }
+        router.post(RouterPath(ServeRoute.embeddings.path)) { request, context in
+            try await self.embeddings(request, context: try Self.keyed(context))
+        }
         router.get(RouterPath(ServeRoute.health.path)) { _, _ in try Self.json(["status": "ok"]) }
         router.get(RouterPath(ServeRoute.ready.path)) { _, _ in try await self.ready() }
         router.get(RouterPath(ServeRoute.metrics.path)) { _, _ in self.metricsResponse() }
@@ -24,6 +30,14 @@ extension ModelServeService {
             )
         }
         return router
+    }
+
+    /// The context of a request to a route that needs a key, once the gateway has checked it; a
+    /// 401 if it has not (the gateway finds the route by the endpoint the router reached, so this
+    /// holds only if the two ever disagree about a spelling of a path).
+    static func keyed(_ context: ModelServeContext) throws -> ModelServeContext {
+        guard context.keyID != nil else { throw APIError.missingKey }
+        return context
     }
 
     /// `POST /v1/embeddings`.

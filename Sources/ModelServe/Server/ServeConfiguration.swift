@@ -36,6 +36,8 @@ public struct ServeConfiguration: Sendable {
     /// Responses kept for deterministic requests (0 turns the cache off), and for how long.
     public var cacheEntries = 1024
     public var cacheTimeToLive: Duration = .seconds(300)
+    /// Whether each API key has its own cached answers (the default) or all callers share them.
+    public var cacheScope: CacheScope = .perKey
 
     /// How often each upstream is health-checked, and how long connecting to one may take.
     public var healthCheckInterval: Duration = .seconds(2)
