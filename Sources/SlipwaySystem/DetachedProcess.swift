@@ -4,13 +4,15 @@ import Foundation
 /// (HAProxy, a ModelServe slot) runs in a session of its own, so it outlives Slipway and is not
 /// hit by signals sent to Slipway's terminal; its output is appended to a log file.
 public enum DetachedProcess {
-    /// Starts `executable` with `arguments` in a new session, stdin from /dev/null and stdout and
-    /// stderr appended to `logPath`; returns its pid without waiting for it.
+    /// Starts `executable` with `arguments` in a new session, with exactly `environment` (nothing
+    /// of Slipway's is inherited: pass ``MinimalEnvironment/of(_:)`` plus what the server needs),
+    /// stdin from /dev/null and stdout and stderr appended to `logPath`; returns its pid without
+    /// waiting for it. No descriptor of Slipway's is inherited (``ChildProcess``).
     ///
     /// The caller (or, once Slipway has exited, init) reaps it; ``reap(_:)`` collects it when it
     /// is Slipway's own child.
     public static func spawn(
-        executable: String, arguments: [String], environment: [String: String] = [:], logPath: String
+        executable: String, arguments: [String], environment: [String: String], logPath: String
     ) throws -> pid_t {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw SystemError("\(executable) is not an executable file")
@@ -21,70 +23,18 @@ public enum DetachedProcess {
         else {
             throw SystemError("cannot start \(executable): the folder of its log \(logPath) does not exist")
         }
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of Slipway's is inherited: a server holding Slipway's database connection
-        // open would keep PostgreSQL from noticing that Slipway died (and from releasing its locks).
-        // Every descriptor above 2 is closed in the child in one step where glibc can (2.34+), so
-        // one opened by another thread meanwhile is not missed; else those open now are listed.
-        if let closeFrom = Self.addCloseFrom {
-            _ = closeFrom(&actions, 3)
-        } else {
-            for descriptor in openDescriptors() where descriptor > 2 {
-                posix_spawn_file_actions_addclose(&actions, descriptor)
-            }
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A new session: no controlling terminal, not in Slipway's process group.
-        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetSID))
-
-        let cArguments = ([executable] + arguments).map { strdup($0) } + [nil]
-        let cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, cArguments, cEnvironment)
-        guard spawned == 0 else { throw SystemError("cannot start \(executable)", errno: spawned) }
-        return pid
+        return try ChildProcess.spawn(ChildProcess.Launch(
+            executable: executable, arguments: arguments, environment: environment,
+            output: ChildProcess.Output(path: logPath, appending: true), grouping: .ownSession
+        ))
     }
 
-    /// The file descriptors this process has open (from /proc/self/fd); a spawner closes those
-    /// above 2 in the child so it inherits nothing of the parent's (sockets, files).
-    public static func openDescriptors() -> [Int32] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return names.compactMap { Int32($0) }.sorted()
-    }
-
-    /// glibc's `POSIX_SPAWN_SETSID` (0x80), which Swift does not import (it is behind `_GNU_SOURCE`).
-    static let spawnSetSID: Int32 = 0x80
+    /// The file descriptors this process has open (from /proc/self/fd).
+    public static func openDescriptors() -> [Int32] { ChildProcess.openDescriptors() }
 
     /// Whether a spawned process's descriptors above 2 are closed in one step (glibc 2.34+), not
     /// from a list taken just before.
-    public static var closesDescriptorsInOneStep: Bool { addCloseFrom != nil }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift
-    /// does not import it (it is behind `_GNU_SOURCE` too). Nil where the C library lacks it.
-    static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-        // nil is RTLD_DEFAULT: the symbol wherever it is loaded (libc).
-        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
-            return nil
-        }
-        return unsafeBitCast(
-            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
-        )
-    }()
+    public static var closesDescriptorsInOneStep: Bool { ChildProcess.closesDescriptorsInOneStep }
 
     /// Whether a process with `pid` exists (and is not a zombie).
     public static func isAlive(_ pid: pid_t) -> Bool {
@@ -143,7 +93,6 @@ extension DetachedProcess {
             if result < 0 && errno != EINTR { return -1 }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return ChildProcess.exitStatus(status)
     }
 }

@@ -204,7 +204,7 @@ struct ApprovalCommandTests {
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let log = state.path("run.log")
                 let runner = try DetachedProcess.spawn(
-                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run", "--actor", "ci-bot"] + common, logPath: log
+                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run", "--actor", "ci-bot"] + common, environment: ProcessInfo.processInfo.environment, logPath: log
                 )
                 let waiting = try await RunCommandTests.waitForLog(log, toContain: "[staging] 1. gate after dev: \(RunCommandTests.waitingForApproval)", while: runner)
                 #expect(waiting.contains(RunCommandTests.waitingForApproval), "\(waiting)")
@@ -264,7 +264,7 @@ struct ApprovalCommandTests {
                 let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let log = state.path("run.log")
-                let runner = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
+                let runner = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: log)
                 _ = try await RunCommandTests.waitForLog(log, toContain: RunCommandTests.waitingForApproval, while: runner)
                 let id = try #require(try await TestDatabase.column("SELECT id::text FROM promotions WHERE environment = 'staging'", on: configuration).first ?? nil)
                 let margaret = try Self.token("margaret", ["release-managers"], common)

@@ -83,7 +83,7 @@ struct RunCommandTests {
                 // The first runner: started, watched until it waits at the pause, then killed.
                 let log = state.path("first-run.log")
                 let first = try DetachedProcess.spawn(
-                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log
+                    executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: log
                 )
                 let deadline = ContinuousClock.now + .seconds(90)
                 var output = ""
@@ -146,7 +146,7 @@ struct RunCommandTests {
                 let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let log = state.path("first.log")
-                let first = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, logPath: log)
+                let first = try DetachedProcess.spawn(executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: log)
                 let output = try await Self.waitForLog(log, toContain: point, while: first)
                 #expect(output.contains(point), "the run never got to \(point): \(output)")
                 kill(first, SIGKILL)
@@ -184,7 +184,7 @@ struct RunCommandTests {
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let slipway = try BuiltExecutable.path(named: "slipway")
                 let runners = try (1...2).map { index in
-                    try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: state.path("run-\(index).log"))
+                    try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: state.path("run-\(index).log"))
                 }
                 var statuses: [Int32] = []
                 for runner in runners { statuses.append(await DetachedProcess.wait(runner)) }
@@ -244,7 +244,7 @@ struct RunCommandTests {
 
                 // The first release reaches staging's gate and waits for approval.
                 let firstLog = state.path("first.log")
-                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
+                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: firstLog)
                 let waiting = try await Self.waitForLog(firstLog, toContain: Self.waitingForApproval, while: first)
                 #expect(waiting.contains(Self.waitingForApproval), "\(waiting)")
                 let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -252,7 +252,7 @@ struct RunCommandTests {
                 // is answered at once (staging has nothing live yet), not queued behind the gate.
                 let rollbackLog = state.path("rollback.log")
                 let rollback = try DetachedProcess.spawn(
-                    executable: slipway, arguments: ["rollback", "--env", "staging", "--reason", "test"] + common, logPath: rollbackLog
+                    executable: slipway, arguments: ["rollback", "--env", "staging", "--reason", "test"] + common, environment: ProcessInfo.processInfo.environment, logPath: rollbackLog
                 )
                 let answeredBy = ContinuousClock.now + .seconds(20)
                 while DetachedProcess.isAlive(rollback) && ContinuousClock.now < answeredBy {
@@ -268,7 +268,7 @@ struct RunCommandTests {
                 try repository.write("README.md", "a newer release\n")
                 let secondSHA = try repository.commit("A newer release")
                 let secondLog = state.path("second.log")
-                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: secondLog)
+                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: secondLog)
                 let firstStatus = await DetachedProcess.wait(first)
                 let firstOutput = (try? String(contentsOfFile: firstLog, encoding: .utf8)) ?? ""
                 #expect(firstStatus != 0, "a superseded run does not end as a success: \(firstOutput)")
@@ -402,7 +402,7 @@ struct RunCommandTests {
                 // The older release waits at staging's gate; its runner dies there.
                 let firstSHA = try repository.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
                 let firstLog = state.path("first.log")
-                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: firstLog)
+                let first = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: firstLog)
                 let waiting = try await Self.waitForLog(firstLog, toContain: Self.waitingForApproval, while: first)
                 #expect(waiting.contains(Self.waitingForApproval), "\(waiting)")
                 kill(first, SIGKILL)
@@ -412,7 +412,7 @@ struct RunCommandTests {
                 try repository.write("README.md", "a newer release\n")
                 let secondSHA = try repository.commit("A newer release")
                 let secondLog = state.path("second.log")
-                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: secondLog)
+                let second = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: secondLog)
                 let secondWaiting = try await Self.waitForLog(secondLog, toContain: "[staging] 1. gate after dev: \(Self.waitingForApproval)", while: second)
                 #expect(secondWaiting.contains(Self.waitingForApproval), "\(secondWaiting)")
                 // Two promotions wait at staging now; name the newer one.
@@ -454,7 +454,7 @@ struct RunCommandTests {
                 defer { _ = try? SlipwayBinary.run(["down"] + common) }
                 let slipway = try BuiltExecutable.path(named: "slipway")
                 let runLog = state.path("run.log")
-                let runner = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, logPath: runLog)
+                let runner = try DetachedProcess.spawn(executable: slipway, arguments: ["run"] + common, environment: ProcessInfo.processInfo.environment, logPath: runLog)
                 let paused = try await Self.waitForLog(runLog, toContain: "paused until", while: runner)
                 #expect(paused.contains("paused until"), "\(paused)")
                 kill(runner, SIGKILL)
@@ -462,7 +462,7 @@ struct RunCommandTests {
 
                 let watchLog = state.path("watch.log")
                 let watcher = try DetachedProcess.spawn(
-                    executable: slipway, arguments: ["watch", "--interval", "200ms"] + common, logPath: watchLog
+                    executable: slipway, arguments: ["watch", "--interval", "200ms"] + common, environment: ProcessInfo.processInfo.environment, logPath: watchLog
                 )
                 let resuming = try await Self.waitForLog(watchLog, toContain: "paused until", while: watcher)
                 #expect(resuming.contains("resuming run 1, left unfinished"), "\(resuming)")
@@ -493,7 +493,7 @@ struct RunCommandTests {
                 let log = state.path("watch.log")
                 let watcher = try DetachedProcess.spawn(
                     executable: try BuiltExecutable.path(named: "slipway"), arguments: ["watch", "--interval", "200ms"] + common,
-                    logPath: log
+                    environment: ProcessInfo.processInfo.environment, logPath: log
                 )
                 func waitFor(_ text: String, count: Int = 1) async throws -> Bool {
                     let deadline = ContinuousClock.now + .seconds(60)

@@ -124,7 +124,7 @@ extension SlipwayServe {
             let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
             let scratch = try TemporaryDirectory(prefix: "browser-log")
             let log = scratch.path("browser.log")
-            let pid = try DetachedProcess.spawn(executable: python, arguments: [script, base, token, String(promotion)], logPath: log)
+            let pid = try DetachedProcess.spawn(executable: python, arguments: [script, base, token, String(promotion)], environment: ProcessInfo.processInfo.environment, logPath: log)
             let status = await DetachedProcess.wait(pid)
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             try #require(status == 0, "the browser script failed (make tools installs selenium; make deps chromium): \(output)")

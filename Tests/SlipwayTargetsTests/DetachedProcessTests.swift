@@ -18,7 +18,7 @@ struct DetachedProcessTests {
         defer { close(held) }
 
         let log = scratch.path("fds.log")
-        let pid = try DetachedProcess.spawn(executable: "/bin/sh", arguments: ["-c", "exec ls /proc/self/fd"], logPath: log)
+        let pid = try DetachedProcess.spawn(executable: "/bin/sh", arguments: ["-c", "exec ls /proc/self/fd"], environment: ProcessInfo.processInfo.environment, logPath: log)
         let deadline = ContinuousClock.now + .seconds(20)
         while DetachedProcess.isAlive(pid), ContinuousClock.now < deadline {
             DetachedProcess.reap(pid)

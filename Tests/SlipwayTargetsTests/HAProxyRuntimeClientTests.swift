@@ -270,7 +270,7 @@ private struct RunningHAProxy {
         let configurationPath = scratch.path("haproxy.cfg")
         try configuration.write(toFile: configurationPath, atomically: true, encoding: .utf8)
         let logPath = scratch.path("haproxy.log")
-        let process = try DetachedProcess.spawn(executable: executable, arguments: ["-db", "-f", configurationPath], logPath: logPath)
+        let process = try DetachedProcess.spawn(executable: executable, arguments: ["-db", "-f", configurationPath], environment: ProcessInfo.processInfo.environment, logPath: logPath)
 
         func output() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         let running = RunningHAProxy(

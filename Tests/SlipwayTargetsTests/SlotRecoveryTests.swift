@@ -31,7 +31,7 @@ extension LocalEnvironmentTests {
             try FileManager.default.createDirectory(atPath: environment.directory + "/slots", withIntermediateDirectories: true)
             let pid = try DetachedProcess.spawn(
                 executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
-                environment: [:], logPath: environment.directory + "/orphan.log"
+                environment: MinimalEnvironment.of(), logPath: environment.directory + "/orphan.log"
             )
             try "\(pid)\n".write(toFile: environment.directory + "/slots/blue.starting", atomically: true, encoding: .utf8)
             while DetachedProcess.commandLine(pid)?.contains("serve") != true { try await Task.sleep(for: .milliseconds(10)) }

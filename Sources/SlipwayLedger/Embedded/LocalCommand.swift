@@ -33,34 +33,23 @@ struct LocalCommand {
             program = LocalCommand.runuser
             argv = [program, "-u", user, "--"] + argv
         }
-        var env = ProcessInfo.processInfo.environment
+        // The PostgreSQL commands get the locale and PATH, never Slipway's settings or secrets.
+        var env = MinimalEnvironment.of()
         env.merge(environment) { _, new in new }
         env["LC_ALL"] = "C"
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("slipway-command-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // The server pg_ctl starts must not inherit Slipway's sockets or files.
-        for descriptor in DetachedProcess.openDescriptors() where descriptor > 2 {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
-        }
-
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, cArguments, cEnvironment)
-        guard spawned == 0 else {
-            throw LedgerError(.embeddedServer, "cannot start \(program)", cause: String(cString: strerror(spawned)))
+        // The server pg_ctl starts must not inherit Slipway's sockets or files (``ChildProcess``).
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(ChildProcess.Launch(
+                executable: program, arguments: Array(argv.dropFirst()), environment: env,
+                output: ChildProcess.Output(path: outputPath, appending: false), grouping: .inherited
+            ))
+        } catch {
+            throw LedgerError(.embeddedServer, "cannot start \(program)", cause: error.description)
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
@@ -68,8 +57,7 @@ struct LocalCommand {
                 throw LedgerError(.embeddedServer, "lost track of \(program)", cause: String(cString: strerror(errno)))
             }
         }
-        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
-        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let exitCode = ChildProcess.exitStatus(status)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return Outcome(status: exitCode, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
     }

@@ -95,7 +95,10 @@ public struct HAProxySupervisor: Sendable {
     private func runToEnd(arguments: [String]) async throws -> (status: Int32, output: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: logPath)
-        let pid = try DetachedProcess.spawn(executable: executable, arguments: arguments, logPath: logPath)
+        // PATH and the locale only: HAProxy has no business with Slipway's variables.
+        let pid = try DetachedProcess.spawn(
+            executable: executable, arguments: arguments, environment: MinimalEnvironment.of(), logPath: logPath
+        )
         let status = await DetachedProcess.wait(pid)
         return (status, (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
     }

@@ -50,9 +50,10 @@ public struct SlotSupervisor: Sendable {
             try? FileManager.default.moveItem(atPath: logPath, toPath: logPath + ".previous")
         }
         try? FileManager.default.removeItem(atPath: logPath)
+        // PATH and the locale, plus what the launch gives it (MODELSERVE_*): never Slipway's own variables.
         let pid = try DetachedProcess.spawn(
             executable: launch.executable, arguments: launch.arguments + ["--port", "0"],
-            environment: launch.environment, logPath: logPath
+            environment: MinimalEnvironment.of().merging(launch.environment) { _, given in given }, logPath: logPath
         )
         do {
             try "\(pid)\n".write(toFile: startingPath(colour), atomically: true, encoding: .utf8)
