@@ -14,22 +14,32 @@ public final class Ledger: Sendable {
     let logger: Logger
     /// The clock events are stamped with; injected so tests control time.
     let now: @Sendable () -> Date
+    /// Signs a checkpoint of the chain at the end of every transaction that appended events;
+    /// nil appends unsigned (``Ledger/verifyCheckpoints(publicKey:checkpointFile:chain:)`` then
+    /// reports those events as not covered).
+    public let signing: LedgerSigning?
 
-    private init(configuration: DatabaseConfiguration, client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date) {
+    private init(
+        configuration: DatabaseConfiguration, client: PostgresClient, logger: Logger, now: @escaping @Sendable () -> Date,
+        signing: LedgerSigning?
+    ) {
         self.configuration = configuration
         self.client = client
         self.logger = logger
         self.now = now
+        self.signing = signing
     }
 
     /// Connects (failing fast with a clear message when the server cannot be reached),
     /// migrates or checks the schema, runs `body`, and closes every connection.
     ///
     /// - Parameter schema: what to do about the schema before `body` runs (see `SchemaHandling`).
+    /// - Parameter signing: the key that signs a checkpoint after each transaction that appends events.
     public static func withLedger<Result: Sendable>(
         _ configuration: DatabaseConfiguration,
         logger: Logger,
         schema: SchemaHandling = .migrate,
+        signing: LedgerSigning? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: (Ledger) async throws -> Result
     ) async throws -> Result {
@@ -41,7 +51,7 @@ public final class Ledger: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let ledger = Ledger(configuration: configuration, client: client, logger: logger, now: now)
+            let ledger = Ledger(configuration: configuration, client: client, logger: logger, now: now, signing: signing)
             switch schema {
             case .migrate: try await ledger.migrate()
             case .requireCurrent: try await ledger.requireCurrentSchema()
@@ -75,9 +85,24 @@ public final class Ledger: Sendable {
     @discardableResult
     public func transaction<Result: Sendable>(_ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(LedgerTransaction(connection: connection, logger: logger, now: now))
+            let (result, checkpoint) = try await client.withTransaction(logger: logger) { connection in
+                let tx = LedgerTransaction(connection: connection, logger: logger, now: now)
+                let result = try await body(tx)
+                var checkpoint: ChainCheckpoint?
+                if let signing, let span = tx.appended.span {
+                    checkpoint = try await tx.recordCheckpoint(span, signedWith: signing.key)
+                }
+                return (result, checkpoint)
             }
+            if let checkpoint, let path = signing?.checkpointFile {
+                do {
+                    try await CheckpointFile(path: path).advance(to: checkpoint)
+                } catch {
+                    // The transaction committed, and its checkpoint is in the database; the file is the second copy.
+                    logger.warning("cannot write the checkpoint file", metadata: ["path": "\(path)", "error": "\(error)"])
+                }
+            }
+            return result
         } catch let error as PostgresTransactionError {
             if let own = error.closureError, !(own is PSQLError), !(own is LedgerError), error.beginError == nil {
                 throw own
@@ -115,6 +140,8 @@ public struct LedgerTransaction: Sendable {
     let connection: PostgresConnection
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The events this transaction appended, for the checkpoint signed before it commits.
+    let appended = AppendedEvents()
 
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {

@@ -26,10 +26,12 @@ extension LedgerTransaction {
             INSERT INTO events (seq, occurred_at_us, actor, kind, subject, payload, prev_hash, hash)
             VALUES (\(seq), \(micros), \(event.actor), \(event.kind), \(event.subject), \(payload), \(previous), \(hash))
             """)
-        return LedgerEvent(
+        let appended = LedgerEvent(
             seq: seq, occurredAtMicros: micros, actor: event.actor, kind: event.kind,
             subject: event.subject, payload: payload, prevHash: previous, hash: hash
         )
+        self.appended.record(appended)
+        return appended
     }
 
     func events(afterSeq: Int64, limit: Int, subject: String? = nil) async throws -> [LedgerEvent] {
