@@ -7,12 +7,22 @@
 /// a drift check compares the new release with the one it replaces, so live it runs while the
 /// old slot still runs (before retiring it).
 public enum PromotionPlanner {
+    ///
+    /// The gate is the stage's `after:` alone; a runner plans with the gate it will apply
+    /// (``steps(for:in:gate:)``), made stricter by the policy in effect.
     public static func steps(for stage: StageSpec, in pipeline: PipelineSpec) -> [PlannedStep] {
+        steps(for: stage, in: pipeline, gate: stage.after.map { GateRequirements(afterStage: $0.stage, soak: $0.soak) })
+    }
+
+    /// The steps with `gate` as the stage's gate (none when nil).
+    public static func steps(for stage: StageSpec, in pipeline: PipelineSpec, gate: GateRequirements?) -> [PlannedStep] {
         var steps: [PlannedStep] = []
-        if let gate = stage.after {
-            var config: [String: JSONValue] = ["after": .string(gate.stage), "approval": .bool(gate.approval)]
+        if let gate {
+            var config: [String: JSONValue] = ["approval": .bool(gate.approvals != nil || stage.after?.approval == true)]
+            if let after = gate.afterStage { config["after"] = .string(after) }
             if let soak = gate.soak { config["soakMs"] = .number(milliseconds(soak)) }
-            steps.append(PlannedStep(kind: .gate, name: "gate after \(gate.stage)", config: .object(config)))
+            let name = gate.afterStage.map { "gate after \($0)" } ?? "gate into \(stage.environment)"
+            steps.append(PlannedStep(kind: .gate, name: name, config: .object(config)))
         }
         if let model = pipeline.model {
             var config: [String: JSONValue] = ["name": .string(model.name)]
@@ -24,6 +34,10 @@ public enum PromotionPlanner {
         case .blueGreen(let blueGreen):
             steps.append(PlannedStep(kind: .deploy, name: "deploy to the idle slot"))
             steps += blueGreen.previewChecks.compactMap { checkStep($0, target: "preview", in: pipeline) }
+            if !blueGreen.autoPromote {
+                // `autoPromote: false`: the preview waits for a person (`slipway promote`) before the switch.
+                steps.append(PlannedStep(kind: .pause, name: "pause until promoted (switch on approval)", config: .object([:])))
+            }
             steps.append(PlannedStep(kind: .switchTraffic, name: "switch traffic"))
             steps += liveChecks
             steps.append(PlannedStep(

@@ -11,27 +11,30 @@ extension GateRequirements {
         }
         var waits: [GateWait] = []
         var recheck: [Duration] = []
-        if let succeeded = facts.previousStageSucceededAt {
-            if let soak {
-                let until = succeeded.addingTimeInterval(Self.seconds(soak))
-                if now < until {
-                    let remaining = Self.duration(until.timeIntervalSince(now))
-                    waits.append(.soak(remaining: remaining, after: afterStage, until: until))
-                    recheck.append(remaining)
+        if let afterStage {
+            if let succeeded = facts.previousStageSucceededAt {
+                if let soak {
+                    let until = succeeded.addingTimeInterval(Self.seconds(soak))
+                    if now < until {
+                        let remaining = Self.duration(until.timeIntervalSince(now))
+                        waits.append(.soak(remaining: remaining, after: afterStage, until: until))
+                        recheck.append(remaining)
+                    }
                 }
+            } else {
+                waits.append(.previousStage(afterStage))
             }
-        } else {
-            waits.append(.previousStage(afterStage))
         }
         let frozen = activeFreezes(at: now)
         var override: BreakGlassUse?
         if !frozen.isEmpty {
-            if let decision = breakGlassOverride(in: facts) {
+            let overrides = frozen.map { breakGlassOverride(of: $0, in: facts, at: now) }
+            if let decision = overrides.last ?? nil, overrides.allSatisfy({ $0 != nil }) {
                 override = BreakGlassUse(
                     user: decision.user, reason: decision.breakGlassReason ?? "", at: decision.at, windows: frozen.map(\.summary)
                 )
             } else {
-                for window in frozen {
+                for (window, lifted) in zip(frozen, overrides) where lifted == nil {
                     let end = window.end(after: now)
                     waits.append(.frozen(window, until: end))
                     if let end { recheck.append(Self.duration(end.timeIntervalSince(now))) }
@@ -58,13 +61,25 @@ extension GateRequirements {
         return decision.map { GateRejection(user: $0.user, comment: $0.comment, at: $0.at) }
     }
 
-    /// The latest break-glass approval of this release by a member of a break-glass group.
-    func breakGlassOverride(in facts: GateFacts) -> GateDecision? {
+    /// The latest break-glass approval of this release, by a member of a break-glass group, that
+    /// lifts `window` at `now`: one given while the same occurrence of the window held (an
+    /// override is bound to the window it overrode — last weekend's does not lift this one's, and
+    /// one given before a window began lifts nothing).
+    func breakGlassOverride(of window: FreezeWindow, in facts: GateFacts, at now: Date) -> GateDecision? {
         guard let breakGlass else { return nil }
+        let occurrenceEnd = window.end(after: now)
         return facts.decisions.last { decision in
             decision.verdict == .approved && decision.release == facts.release && breakGlass.admits(groups: decision.groups)
                 && !(decision.breakGlassReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                && window.contains(decision.at) && window.end(after: decision.at) == occurrenceEnd
         }
+    }
+
+    /// Whether a freeze window holds at `now` that no break-glass override of this release lifts:
+    /// traffic must not move then (checked again right before every traffic move, not only at the
+    /// gate). The windows that hold, or empty.
+    public func unliftedFreezes(_ facts: GateFacts, at now: Date) -> [FreezeWindow] {
+        activeFreezes(at: now).filter { breakGlassOverride(of: $0, in: facts, at: now) == nil }
     }
 
     /// How the approvals stand at `now`; nil when the gate asks for none.

@@ -2,7 +2,8 @@
 /// (durations in milliseconds, approvers and moments as they are written in specs).
 extension GateRequirements {
     public var json: JSONValue {
-        var fields: [String: JSONValue] = ["after": .string(afterStage)]
+        var fields: [String: JSONValue] = [:]
+        if let afterStage { fields["after"] = .string(afterStage) }
         if let soak { fields["soakMs"] = .number(PromotionPlanner.milliseconds(soak)) }
         if let approvals {
             var policy: [String: JSONValue] = [
@@ -21,13 +22,25 @@ extension GateRequirements {
             return .object(item)
         })
         if let breakGlass { fields["breakGlass"] = .object(["groups": .array(breakGlass.groups.map { .string($0) })]) }
+        if let policyVersion { fields["policy"] = .string(policyVersion) }
+        if let policyChange { fields["policyChange"] = policyChange.json }
         return .object(fields)
     }
 
     /// Reads what ``json`` wrote; nil for anything else.
     public init?(json: JSONValue) {
-        guard case .string(let after)? = json["after"] else { return nil }
+        guard case .object = json else { return nil }
+        var after: String?
+        if let value = json["after"] {
+            guard case .string(let stage) = value else { return nil }
+            after = stage
+        }
         var requirements = GateRequirements(afterStage: after)
+        if case .string(let version)? = json["policy"] { requirements.policyVersion = version }
+        if let change = json["policyChange"] {
+            guard let parsed = PolicyChange(json: change) else { return nil }
+            requirements.policyChange = parsed
+        }
         if let soak = json["soakMs"] {
             guard case .number(let milliseconds) = soak else { return nil }
             requirements.soak = .milliseconds(Int64(milliseconds))

@@ -96,6 +96,19 @@ public struct RunCoordinator: Sendable {
         if run.status == .pending {
             try await ledger.transaction { tx in _ = try await tx.moveRun(id: run.id, to: .running, actor: actor) }
         }
+        // No stage may skip an environment of the promotion order (known to the ledger too, so a
+        // commit cannot drop one by deleting its file): refused before anything is built.
+        let order = try await promotionOrder(specs: specSet)
+        if let refusal = pipeline.stages.lazy.compactMap({ order.refusal(of: $0, in: pipeline) }).first {
+            let finished = try await ledger.transaction { tx in
+                try await tx.moveRun(id: run.id, to: .failed, failure: "policy: \(refusal)", actor: actor)
+            }
+            progress(.runFailed(runID: finished.id, reason: "\(refusal)"))
+            let promotions = try await ledger.transaction { tx in
+                try await pipeline.stages.asyncCompactMap { try await tx.promotion(runID: run.id, environment: $0.environment) }
+            }
+            return Outcome(run: finished, promotions: promotions)
+        }
 
         do {
             // A pipeline's runs build in one work directory (so caches stay valid): one at a time.
@@ -162,7 +175,8 @@ public struct RunCoordinator: Sendable {
         // The gate waits (soak, approval) without holding the environment, so a release waiting
         // for approval holds up neither `slipway rollback` nor the drift monitor there.
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
-        let plan = PromotionPlanner.steps(for: stage, in: pipeline)
+        let judged = try await gate(for: stage, environment: environment, pipeline: pipeline, specs: specs)
+        let plan = PromotionPlanner.steps(for: stage, in: pipeline, gate: judged.requirements)
         if let waiting = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) }),
            !waiting.status.isFinished, waiting.status != .progressing {
             // The release is copied into the environment's store while the gate waits, not after
@@ -176,7 +190,7 @@ public struct RunCoordinator: Sendable {
                     releaseID: releaseID, commitSHA: run.commitSHA, executable: binary.location, model: model,
                     ollamaEndpoints: environment.ollamaEndpoints, keysFile: local.directory + "/keys.json"
                 ),
-                gate: .ledger(ledger, environment: environment, actor: actor)
+                gate: .ledger(ledger, environment: environment, requirements: judged.requirements, actor: actor)
             )
             let status = try await driver(for: LocalReleaseTarget(environment: local))
                 .drive(promotionID: waiting.id, plan: plan, services: services, stoppingAfterGate: true)
@@ -192,18 +206,18 @@ public struct RunCoordinator: Sendable {
         }) {
             try await promoteHoldingLock(
                 stage: stage, pipeline: pipeline, environment: environment, port: port, model: model, binary: binary,
-                releaseID: releaseID, run: run
+                releaseID: releaseID, run: run, judged: judged
             )
         }
     }
 
     private func promoteHoldingLock(
         stage: StageSpec, pipeline: PipelineSpec, environment: EnvironmentSpec, port: Int, model: String,
-        binary: ArtifactRecord, releaseID: String, run: RunRecord
+        binary: ArtifactRecord, releaseID: String, run: RunRecord, judged: JudgedGate
     ) async throws -> PromotionRecord {
         guard let promotion = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) })
         else { throw RunError("the promotion of run \(run.id) to \(environment.name) vanished from the ledger") }
-        if promotion.status.isFinished { return promotion }
+        if promotion.status.isFinished { return try await putPolicyInEffect(judged.release, after: promotion) }
         let resumed = promotion.status == .progressing
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
         let target = LocalReleaseTarget(environment: local)
@@ -224,15 +238,55 @@ public struct RunCoordinator: Sendable {
             ),
             smokeHeaders: ["Authorization": "Bearer \(keys.plaintext)"],
             readFile: { [self] path in try readFile(path, at: run.commitSHA) },
-            gate: .ledger(ledger, environment: environment, actor: actor)
+            gate: .ledger(ledger, environment: environment, requirements: judged.requirements, actor: actor)
         )
         _ = try await driver(for: target).drive(
-            promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline), services: services
+            promotionID: promotion.id, plan: PromotionPlanner.steps(for: stage, in: pipeline, gate: judged.requirements),
+            services: services
         )
         guard let finished = try await ledger.transaction({ tx in try await tx.promotion(id: promotion.id) }) else {
             throw RunError("promotion \(promotion.id) vanished from the ledger")
         }
-        return finished
+        return try await putPolicyInEffect(judged.release, after: finished)
+    }
+}
+
+/// The gate a release passes into an environment, and the release's own policy there.
+struct JudgedGate: Sendable {
+    /// The release's own policy (its commit's environment spec and stage gate): in effect once it succeeds.
+    var release: EnvironmentPolicy
+    /// Its rules made stricter by the policy in effect; nil when nothing holds the stage.
+    var requirements: GateRequirements?
+}
+
+extension RunCoordinator {
+    /// The promotion order of every environment the specs or the ledger know.
+    func promotionOrder(specs: SpecSet) async throws -> PromotionOrder {
+        let inEffect = try await ledger.transaction { tx in try await tx.policiesInEffect() }
+        return PromotionOrder(release: specs.environments, inEffect: inEffect)
+    }
+
+    /// The gate of `stage`: the release's policy made stricter by the one in effect in the
+    /// environment, after the environment just before it in the promotion order.
+    func gate(for stage: StageSpec, environment: EnvironmentSpec, pipeline: PipelineSpec, specs: SpecSet) async throws -> JudgedGate {
+        let (all, inEffect) = try await ledger.transaction { tx in
+            (try await tx.policiesInEffect(), try await tx.policyInEffect(environment: environment.name, pipeline: pipeline.name))
+        }
+        let order = PromotionOrder(release: specs.environments, inEffect: all)
+        if let refusal = order.refusal(of: stage, in: pipeline) { throw RunError("policy: \(refusal)") }
+        let release = EnvironmentPolicy(stage: stage, environment: environment)
+        return JudgedGate(
+            release: release,
+            requirements: GateRequirements.effective(release: release, inEffect: inEffect, predecessor: order.predecessor(of: environment.name))
+        )
+    }
+
+    /// Puts the release's policy in effect when its promotion succeeded (once; a runner that
+    /// finds the promotion finished does it again harmlessly). Returns the promotion.
+    func putPolicyInEffect(_ policy: EnvironmentPolicy, after promotion: PromotionRecord) async throws -> PromotionRecord {
+        guard promotion.status == .succeeded else { return promotion }
+        try await ledger.transaction { tx in _ = try await tx.recordPolicyInEffect(policy, promotion: promotion, actor: actor) }
+        return promotion
     }
 }
 

@@ -14,7 +14,7 @@ struct GateStep: PromotionStepRunner {
     static let kind = StepKind.gate
 
     struct Config: Decodable, Sendable {
-        var after: String
+        var after: String?
         var approval: Bool?
         var soakMs: Double?
     }
@@ -24,8 +24,10 @@ struct GateStep: PromotionStepRunner {
         guard let source = context.services.gate else {
             return withoutLedger(config, soak: soak, context: context)
         }
+        // The runner's gate: the release's rules made stricter by the policy in effect. A source
+        // without one (a driver under test) applies the plan's and the release's environment.
         let environment = source.environment
-        let requirements = GateRequirements(
+        let requirements = source.requirements ?? GateRequirements(
             afterStage: config.after, soak: soak, approvals: config.approval == true ? environment.approvals : nil,
             freeze: environment.freeze, breakGlass: environment.breakGlass
         )
@@ -55,7 +57,8 @@ struct GateStep: PromotionStepRunner {
     func outcome(_ verdict: GateVerdict, config: Config, retry: Duration?) -> StepOutcome {
         switch verdict {
         case .open(let opening):
-            var evidence: [String: JSONValue] = ["after": .string(config.after)]
+            var evidence: [String: JSONValue] = [:]
+            if let after = config.after { evidence["after"] = .string(after) }
             if !opening.approvedBy.isEmpty { evidence["approvedBy"] = .array(opening.approvedBy.map { .string($0) }) }
             if let glass = opening.breakGlass {
                 evidence["breakGlass"] = .object([
@@ -77,12 +80,12 @@ struct GateStep: PromotionStepRunner {
     /// start, and a gate that needs approval waits for `slipway promote`.
     func withoutLedger(_ config: Config, soak: Duration?, context: StepContext) -> StepOutcome {
         if let soak, context.elapsed < soak {
-            return .running(retryAfter: soak - context.elapsed, note: "soaking after \(config.after)")
+            return .running(retryAfter: soak - context.elapsed, note: "soaking after \(config.after ?? "the earlier stage")")
         }
         if config.approval == true {
             return .running(retryAfter: .seconds(1), note: "waiting for approval, which this runner reads from no ledger")
         }
-        return .done(evidence: .object(["after": .string(config.after)]))
+        return .done(evidence: .object(config.after.map { ["after": .string($0)] } ?? [:]))
     }
 }
 
@@ -94,6 +97,9 @@ public struct GateSource: Sendable {
     ) async throws -> StepOutcome
 
     public var environment: EnvironmentSpec
+    /// What the gate applies, when the runner worked it out (the release's rules made stricter by
+    /// the policy in effect: ``GateRequirements/effective(release:inEffect:predecessor:)``).
+    public var requirements: GateRequirements?
     /// Records what the gate requires (once) and reads the facts it decides on.
     public var facts: @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts
     /// Runs the body while listening for decisions about the promotion.
@@ -105,11 +111,13 @@ public struct GateSource: Sendable {
 
     public init(
         environment: EnvironmentSpec,
+        requirements: GateRequirements? = nil,
         facts: @escaping @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts,
         listening: @escaping Listening,
         decisionWait: Duration = .seconds(1)
     ) {
         self.environment = environment
+        self.requirements = requirements
         self.facts = facts
         self.listening = listening
         self.decisionWait = decisionWait
@@ -117,10 +125,12 @@ public struct GateSource: Sendable {
 
     /// Facts from `ledger`, decisions heard with `LISTEN slipway_gates`.
     public static func ledger(
-        _ ledger: Ledger, environment: EnvironmentSpec, actor: String, decisionWait: Duration = .seconds(1)
+        _ ledger: Ledger, environment: EnvironmentSpec, requirements: GateRequirements? = nil, actor: String,
+        decisionWait: Duration = .seconds(1)
     ) -> GateSource {
         GateSource(
             environment: environment,
+            requirements: requirements,
             facts: { promotionID, requirements in
                 try await ledger.transaction { tx in
                     try await tx.recordGateRequirements(promotionID: promotionID, requirements, actor: actor)

@@ -9,6 +9,7 @@ struct SetWeightStep: PromotionStepRunner {
     }
 
     func run(_ config: Config, context: StepContext) async -> StepOutcome {
+        if let frozen = await FreezeHold.check(context) { return frozen }
         do {
             try await context.target.setCandidateWeight(config.weight, release: context.releaseID)
             return .done(evidence: .object(["weight": .number(Double(config.weight))]))

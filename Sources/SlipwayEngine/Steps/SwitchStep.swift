@@ -5,6 +5,7 @@ struct SwitchStep: PromotionStepRunner {
     static let kind = StepKind.switchTraffic
 
     func run(_ config: NoConfig, context: StepContext) async -> StepOutcome {
+        if let frozen = await FreezeHold.check(context) { return frozen }
         do {
             try await context.target.promoteCandidate(release: context.releaseID)
             return .done(evidence: .object(["live": .string(context.target.liveURL)]))
@@ -19,6 +20,7 @@ struct FinalizeStep: PromotionStepRunner {
     static let kind = StepKind.finalize
 
     func run(_ config: NoConfig, context: StepContext) async -> StepOutcome {
+        if let frozen = await FreezeHold.check(context) { return frozen }
         do {
             try await context.target.promoteCandidate(release: context.releaseID)
             return .done(evidence: .object(["stable": .string(context.releaseID)]))

@@ -76,7 +76,8 @@ extension LedgerTransaction {
         }
         let run = try await self.run(id: promotion.runID)
         var succeededAt: Date?
-        if let earlier = try await self.promotion(runID: promotion.runID, environment: requirements.afterStage), earlier.status == .succeeded {
+        if let after = requirements.afterStage, let earlier = try await self.promotion(runID: promotion.runID, environment: after),
+           earlier.status == .succeeded {
             succeededAt = earlier.finishedAt
         }
         return GateFacts(

@@ -106,4 +106,19 @@ import Testing
         #expect(holidays.end(after: F.instant("2027-01-04T07:00:00Z")) == nil)
         #expect(F.weekend.end(after: F.wednesdayNoon) == nil)
     }
+
+    @Test("a break-glass override is bound to the occurrence of the window it overrode: not before it began, not the next weekend")
+    func breakGlassIsBoundToItsWindow() {
+        let requirements = requirements(breakGlass: sre)
+        let saturday = F.saturdayNoon
+        let nextSaturday = saturday.addingTimeInterval(7 * 86_400)
+        let glass = F.approval("sam", groups: ["sre-oncall"], at: saturday, breakGlass: "hotfix")
+        #expect(requirements.evaluate(F.facts(now: saturday, decisions: [glass]), at: saturday).opening?.breakGlass?.user == "sam")
+        #expect(requirements.evaluate(F.facts(now: nextSaturday, decisions: [glass]), at: nextSaturday).isWaiting)
+        #expect(requirements.unliftedFreezes(F.facts(now: nextSaturday, decisions: [glass]), at: nextSaturday) == [F.weekend])
+        #expect(requirements.unliftedFreezes(F.facts(now: saturday, decisions: [glass]), at: saturday).isEmpty)
+        // Given on Wednesday, before the window began: it lifts nothing on Saturday.
+        let early = F.approval("sam", groups: ["sre-oncall"], at: F.wednesdayNoon.addingTimeInterval(-7 * 86_400), breakGlass: "in advance")
+        #expect(requirements.evaluate(F.facts(now: saturday, decisions: [early]), at: saturday).isWaiting)
+    }
 }

@@ -49,7 +49,10 @@ import Testing
         #expect(requirements.json["freeze"]?.description.contains("\"Fri 17:00\"") == true)
         let bare = GateRequirements(afterStage: "dev")
         #expect(GateRequirements(json: bare.json) == bare)
-        #expect(GateRequirements(json: .object(["soakMs": .number(5)])) == nil)
+        #expect(GateRequirements(json: .object(["after": .number(5)])) == nil)
+        #expect(GateRequirements(json: .string("dev")) == nil)
+        // The first environment of the order comes after none.
+        #expect(GateRequirements(json: .object(["soakMs": .number(5)])) == GateRequirements(afterStage: nil, soak: .milliseconds(5)))
         #expect(GateRequirements(json: .object(["after": .string("dev"), "approvals": .object(["required": .number(1)])])) == nil)
     }
 
