@@ -28,6 +28,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var notifications: NotifyOptions
 
+    @OptionGroup var sandbox: BuildSandboxOptions
+
     func run() async throws {
         try await runReportingFailures {
             let repository = try SpecSource(options: global).repositoryPath()
@@ -37,7 +39,8 @@ struct RunCommand: AsyncParsableCommand {
                 try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
                     try await RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
-                        logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) }
+                        logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
+                        buildSandbox: sandbox.settings
                     ).run(pipeline: pipeline, revision: rev)
                 }
             }

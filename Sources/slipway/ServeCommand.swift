@@ -46,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var notifications: NotifyOptions
 
+    @OptionGroup var sandbox: BuildSandboxOptions
+
     @Option(name: .customLong("reader-group"), help: ArgumentHelp(
         "A group whose tokens may read the audit API and pending gates; repeat for more (default: \(AccessPolicy.defaultReaderGroups.joined(separator: ", "))).",
         valueName: "group"
@@ -94,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
                             printer.print(progress)
                             server.observe(progress)
                             notifier.observe(progress)
-                        }
+                        },
+                        buildSandbox: sandbox.settings
                     )
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
                         try source.repositoryPath()

@@ -33,6 +33,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var notifications: NotifyOptions
 
+    @OptionGroup var sandbox: BuildSandboxOptions
+
     func run() async throws {
         try await runReportingFailures {
             let source = SpecSource(options: global)
@@ -56,7 +58,8 @@ struct WatchCommand: AsyncParsableCommand {
                 try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
                     let coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
-                        trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) }
+                        trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
+                        buildSandbox: sandbox.settings
                     )
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
                         try source.repositoryPath()

@@ -60,7 +60,7 @@ extension PipelineSpec {
     private static func decodeBuildStep(_ node: SpecNode, _ diagnostics: DiagnosticCollector) -> BuildStep? {
         guard let reader = MappingReader(
             node, what: "a build step",
-            allowedKeys: ["name", "run", "image", "env", "workingDirectory", "timeout", "produces", "cache"],
+            allowedKeys: ["name", "run", "image", "env", "workingDirectory", "timeout", "produces", "cache", "network", "secrets"],
             diagnostics: diagnostics
         ) else { return nil }
         let name = reader.string("name", required: true)
@@ -86,12 +86,31 @@ extension PipelineSpec {
         for path in cache where !isInsideCheckout(path) {
             reader.report("cache path must be inside the checkout, found \"\(path)\"", at: "cache")
         }
+        let network = reader.bool("network") ?? false
+        let env = reader.stringMap("env") ?? [:]
+        let secrets = reader.stringList("secrets") ?? []
+        var seen: Set<String> = []
+        for secret in secrets {
+            if !isVariableName(secret) {
+                reader.report("secret name must be an environment variable name (letters, digits and '_', not starting with a digit), found \"\(secret)\"", at: "secrets")
+            } else if !seen.insert(secret).inserted {
+                reader.report("secret \(secret) is named twice", at: "secrets")
+            } else if env[secret] != nil {
+                reader.report("\(secret) is both in 'env' and in 'secrets'; a secret's value comes from the runner's secrets file, never from the spec", at: "secrets")
+            }
+        }
         guard let name, let run, !run.isEmpty else { return nil }
         return BuildStep(
-            name: name, location: reader.location, run: run, env: reader.stringMap("env") ?? [:],
+            name: name, location: reader.location, run: run, env: env,
             workingDirectory: reader.string("workingDirectory"), timeout: timeout ?? .seconds(1800),
-            produces: produces, cache: cache
+            produces: produces, cache: cache, network: network, secrets: secrets
         )
+    }
+
+    /// Whether `name` can name an environment variable: `[A-Za-z_][A-Za-z0-9_]*`.
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 
     /// Whether `path` is relative and has no `..` component.
@@ -101,7 +120,7 @@ extension PipelineSpec {
 
     /// A step with `image:`; `run`, `produces`, `cache` and `workingDirectory` belong to command steps.
     private static func decodeImageStep(_ reader: MappingReader, name: String?, timeout: Duration?) -> BuildStep? {
-        for key in ["run", "produces", "cache", "workingDirectory"] where reader.has(key) {
+        for key in ["run", "produces", "cache", "workingDirectory", "network", "secrets"] where reader.has(key) {
             reader.diagnostics.report(
                 "'\(key)' applies to a command step, not to an image step; a step has either 'run' or 'image'",
                 at: reader.keyLocation(key)

@@ -70,11 +70,17 @@ public struct BuildStep: Sendable, Equatable {
     public var produces: [String: String]
     /// Paths kept between runs of the same pipeline, as CI caches are.
     public var cache: [String]
+    /// Whether the step may use the network (`network: true`); off by default: the sandbox a
+    /// command step runs in has only a loopback interface of its own.
+    public var network: Bool
+    /// Variables the step gets from the runner's secrets file, by name (`secrets: [NPM_TOKEN]`);
+    /// the values are never in the spec.
+    public var secrets: [String]
 
     public init(
         name: String, location: SourceLocation, run: [String], env: [String: String] = [:],
         workingDirectory: String? = nil, timeout: Duration = .seconds(1800),
-        produces: [String: String] = [:], cache: [String] = []
+        produces: [String: String] = [:], cache: [String] = [], network: Bool = false, secrets: [String] = []
     ) {
         self.name = name
         self.location = location
@@ -85,6 +91,8 @@ public struct BuildStep: Sendable, Equatable {
         self.timeout = timeout
         self.produces = produces
         self.cache = cache
+        self.network = network
+        self.secrets = secrets
     }
 
     /// An image step: builds `image` and records its digest as the artifact named after the step.

@@ -33,6 +33,14 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case image(ImageBuildFailure)
     /// One or more `scan:` entries failed (each is recorded as a scan of the run first).
     case scans([ScanFailure])
+    /// bubblewrap is missing or cannot make a sandbox here, and `--unsandboxed-builds` was not given.
+    case sandboxUnavailable(reason: String)
+    /// The sandbox around a step could not be prepared (handing the checkout to its user).
+    case sandboxFailed(step: String, message: String)
+    /// A step names a secret the runner's secrets file does not hold (or there is no such file).
+    case secretMissing(step: String, name: String, file: String?)
+    /// The runner's secrets file cannot be used.
+    case secretsFile(path: String, message: String)
 
     /// The step at fault, when there is one.
     public var step: String? {
@@ -42,8 +50,9 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
              .programNotFound(let step, _, _), .spawnFailed(let step, _, _), .stepFailed(let step, _, _, _),
              .timedOut(let step, _, _, _), .artifactMissing(let step, _, _), .duplicateArtifact(let step, _, _),
              .artifactNotAFile(let step, _, _),
-             .cacheFailed(let step, _, _):
+             .cacheFailed(let step, _, _), .sandboxFailed(let step, _), .secretMissing(let step, _, _):
             return step
+        case .sandboxUnavailable, .secretsFile: return nil
         case .fileSystem(let step, _, _): return step
         case .image(let failure): return failure.step
         case .scans: return nil
@@ -108,6 +117,21 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "  what to do: check the disk space and the state directory's permissions"
         case .image(let failure):
             return failure.description
+        case .sandboxUnavailable(let reason):
+            return "cannot build: build steps and scanners run in a bubblewrap sandbox, and \(reason)\n"
+                + "  what to do: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or run with --unsandboxed-builds "
+                + "to build without a sandbox (steps then see the runner's files and the network; the run records it)"
+        case .sandboxFailed(let step, let message):
+            return "build step \(step): cannot prepare its sandbox: \(message)\n"
+                + "  what to do: check the state directory's permissions (every folder above the checkout must be searchable by nobody when Slipway runs as root)"
+        case .secretMissing(let step, let name, let file):
+            let source = file.map { "the runner's secrets file \($0) has no \(name)" }
+                ?? "the runner has no secrets file (--secrets-file, or secrets.env in the state directory)"
+            return "build step \(step) names the secret \(name) in `secrets:`, but \(source)\n"
+                + "  what to do: add a line \(name)=VALUE to the runner's secrets file, or remove \(name) from the step's `secrets:`"
+        case .secretsFile(let path, let message):
+            return "cannot read the runner's secrets file \(path): \(message)\n"
+                + "  what to do: fix the file (NAME=VALUE lines, # comments), or point --secrets-file at the right one"
         case .scans(let failures):
             let heading = failures.count == 1 ? "" : "\(failures.count) scans failed; nothing is promoted\n"
             return heading + failures.map(\.description).joined(separator: "\n")

@@ -8,7 +8,9 @@
 /// - `cache/<pipeline>/<path>`: the paths steps keep between runs of the pipeline;
 /// - `artifacts/<run>/<name>`: copies of what the steps produced (and the SBOMs), as recorded in the ledger;
 /// - `reports/<run>/<scan>.json`: each scan's report, whose digest the ledger records;
-/// - `containers/`: buildah's image storage for image steps.
+/// - `containers/`: buildah's image storage for image steps;
+/// - `home/<pipeline>`: HOME of unsandboxed steps;
+/// - `secrets.env`: the runner's secrets file (unless `--secrets-file` names another).
 public struct BuildLayout: Sendable, Equatable {
     public var stateDirectory: String
 
@@ -58,6 +60,16 @@ public struct BuildLayout: Sendable, Equatable {
     /// The directory holding run `runID`'s scan reports.
     public func reportDirectory(runID: Int64) -> String {
         "\(stateDirectory)/reports/\(runID)"
+    }
+
+    /// HOME of `pipeline`'s steps when they run without a sandbox (inside it, HOME is private to the step).
+    public func homeDirectory(pipeline: String) -> String {
+        "\(stateDirectory)/home/\(pipeline)"
+    }
+
+    /// The runner's secrets file when `--secrets-file` is not given: `secrets.env`.
+    public var defaultSecretsFile: String {
+        "\(stateDirectory)/secrets.env"
     }
 
     /// buildah's `--root`: the images it builds and the base images it pulls.

@@ -3,6 +3,7 @@ import Logging
 import SlipwayCore
 import SlipwayGit
 import SlipwayLedger
+import SlipwaySystem
 
 /// The build stage of a run: the pipeline's `build:` steps run, in order, as child processes in
 /// a checkout of the commit; what they produce is copied out, hashed and recorded in the ledger.
@@ -16,9 +17,14 @@ import SlipwayLedger
 /// into the checkout for each step and back after it, so the next run builds incrementally),
 /// and the artifacts in `artifacts/<run>`.
 ///
-/// A step runs with Slipway's environment plus its `env:` plus `SLIPWAY_RUN_ID` and
-/// `SLIPWAY_COMMIT`; it fails the build when it exits non-zero or outlives its `timeout:`
-/// (then its whole process group gets SIGTERM, and SIGKILL 5 s later).
+/// A command step and a scanner run in a sandbox (``BuildSandbox``: bubblewrap, the checkout
+/// writable, Slipway's state directory out of sight, no network unless the step says
+/// `network: true`, nobody when Slipway is root) with an environment from an allow-list
+/// (``StepEnvironment``: PATH, the locale, a private HOME, the step's `env:`, the secrets it
+/// names, `SLIPWAY_RUN_ID` and `SLIPWAY_COMMIT`). Without bubblewrap the build is refused unless
+/// the runner allows unsandboxed builds, and then the run records a `run.unsandboxed` event.
+/// A step fails the build when it exits non-zero or outlives its `timeout:` (then its whole
+/// process group gets SIGTERM, and SIGKILL 5 s later).
 public struct BuildRunner: Sendable {
     public let layout: BuildLayout
     let logger: Logger
@@ -32,10 +38,13 @@ public struct BuildRunner: Sendable {
     let toolSearchPath: String?
     /// The environment registry credentials are read from (``RegistryCredentials``).
     let credentialEnvironment: [String: String]
+    /// How steps and scanners are sandboxed, and where the runner's secrets are.
+    let sandboxSettings: BuildSandbox.Settings
 
     public init(
         stateDirectory: String, logger: Logger, actor: String = "slipway", now: @escaping @Sendable () -> Date = { Date() },
-        toolSearchPath: String? = nil, credentialEnvironment: [String: String] = ProcessInfo.processInfo.environment
+        toolSearchPath: String? = nil, credentialEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        sandbox: BuildSandbox.Settings = BuildSandbox.Settings()
     ) {
         self.layout = BuildLayout(stateDirectory: stateDirectory)
         self.logger = logger
@@ -44,6 +53,7 @@ public struct BuildRunner: Sendable {
         self.now = now
         self.toolSearchPath = toolSearchPath
         self.credentialEnvironment = credentialEnvironment
+        self.sandboxSettings = sandbox
     }
 
     /// Checks out `commit` of the repository at `repositoryPath`, runs the pipeline's build
@@ -67,6 +77,14 @@ public struct BuildRunner: Sendable {
             throw BuildError.invalidCommit(commit)
         }
         let plans = try Self.plans(for: pipeline)
+        let secrets = try BuildSecrets.load(
+            file: sandboxSettings.secretsFile ?? layout.defaultSecretsFile, required: sandboxSettings.secretsFile != nil
+        )
+        for plan in plans { _ = try secrets.named(plan.step.secrets, step: plan.name) }
+        let sandbox = try await BuildSandbox.resolve(sandboxSettings)
+        if case .unsandboxed(let reason) = sandbox.mode, !pipeline.build.isEmpty || !pipeline.scan.isEmpty {
+            try await recordUnsandboxed(runID: runID, reason: reason, in: ledger)
+        }
         let checkout = layout.workDirectory(pipeline: pipeline.name)
         let commitTime = try check(out: commitID, from: repositoryPath, into: checkout)
         progress(.checkedOut(commit: commitID.sha, directory: checkout))
@@ -88,7 +106,7 @@ public struct BuildRunner: Sendable {
         for (index, plan) in plans.enumerated() {
             let context = StepRun(
                 plan: plan, index: index + 1, count: plans.count, runID: runID, commit: commitID.sha, checkout: checkout,
-                commitTime: commitTime, keepArchive: scannedImages.contains(plan.name)
+                commitTime: commitTime, keepArchive: scannedImages.contains(plan.name), sandbox: sandbox, secrets: secrets
             )
             switch try await runStep(context, cache: cache, progress: progress) {
             case .files(let produced):
@@ -112,12 +130,26 @@ public struct BuildRunner: Sendable {
         let scans = ScanStage(
             context: ScanContext(
                 runID: runID, checkout: checkout, layout: layout, images: images, ledger: ledger, now: now(), grace: terminationGrace,
-                searchPath: toolSearchPath
+                searchPath: toolSearchPath, sandbox: sandbox
             ),
             actor: actor, logger: logger
         )
         let sboms = try await scans.run(pipeline.scan, progress: progress)
         return files + imageRecords + sboms
+    }
+
+    /// Records in the ledger that run `runID`'s steps and scanners run without a sandbox, and why.
+    private func recordUnsandboxed(runID: Int64, reason: String, in ledger: Ledger) async throws {
+        let actor = actor
+        logger.warning("building without a sandbox (--unsandboxed-builds)", metadata: ["run": "\(runID)", "reason": "\(reason)"])
+        try await ledger.transaction { transaction in
+            _ = try await transaction.appendEvent(NewEvent(
+                actor: actor, kind: "run.unsandboxed", subject: "run/\(runID)",
+                payload: .object([
+                    "flag": .string("--unsandboxed-builds"), "reason": .string(reason),
+                ])
+            ))
+        }
     }
 
     /// Records an artifact of the run in the ledger and reports it.
@@ -150,6 +182,8 @@ public struct BuildRunner: Sendable {
         var commitTime: Int64
         /// Whether an image step keeps a local archive of its image for the scans.
         var keepArchive: Bool
+        var sandbox: BuildSandbox
+        var secrets: BuildSecrets
     }
 
     /// What a step made: files (a command step's `produces`), or an image.
@@ -214,10 +248,12 @@ public struct BuildRunner: Sendable {
             throw BuildError.workingDirectoryMissing(step: step.name, path: run.plan.workingDirectory)
         }
 
-        var environment = ChildEnvironment.inherited()
-        environment.merge(step.env) { _, new in new }
-        environment["SLIPWAY_RUN_ID"] = String(run.runID)
-        environment["SLIPWAY_COMMIT"] = run.commit
+        let runnerEnvironment = ProcessInfo.processInfo.environment
+        let home = try run.sandbox.isSandboxed ? SandboxProfile.home : privateHome(for: run)
+        let environment = try StepEnvironment.make(
+            runner: runnerEnvironment, home: home, env: step.env, secrets: run.secrets.named(step.secrets, step: step.name),
+            runID: run.runID, commit: run.commit
+        )
         let searchPath = environment["PATH"] ?? ProgramLookup.defaultSearchPath
         guard let program = step.run.first else {
             throw BuildError.programNotFound(step: step.name, program: "", searchPath: searchPath)
@@ -226,10 +262,24 @@ public struct BuildRunner: Sendable {
             throw BuildError.programNotFound(step: step.name, program: program, searchPath: searchPath)
         }
 
+        let profile = SandboxProfile(
+            directory: directory, network: step.network, hidden: [layout.stateDirectory],
+            readOnly: SandboxProfile.hiddenSearchPath(
+                MinimalEnvironment.of(runnerEnvironment)["PATH"] ?? "", stateDirectory: layout.stateDirectory
+            ),
+            writable: [run.checkout]
+        )
+        let command: (executable: String, arguments: [String])
+        do {
+            try run.sandbox.handOver(run.checkout)
+            command = try run.sandbox.wrap(executable: executable, arguments: Array(step.run.dropFirst()), profile: profile)
+        } catch {
+            throw BuildError.sandboxFailed(step: step.name, message: error.message)
+        }
         let process: StepProcess
         do {
             process = try StepProcess.spawn(
-                executable: executable, arguments: Array(step.run.dropFirst()), environment: environment,
+                executable: command.executable, arguments: command.arguments, environment: environment,
                 directory: directory, logPath: logPath
             )
         } catch {
@@ -243,6 +293,17 @@ public struct BuildRunner: Sendable {
         case .timedOut:
             throw BuildError.timedOut(step: step.name, timeout: step.timeout, logPath: logPath, logTail: LogTail.read(path: logPath))
         }
+    }
+
+    /// HOME for an unsandboxed step: `home/<pipeline>` under the state directory, not the runner's.
+    private func privateHome(for run: StepRun) throws(BuildError) -> String {
+        let home = layout.homeDirectory(pipeline: (run.checkout as NSString).lastPathComponent)
+        do {
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        } catch {
+            throw .fileSystem(step: run.plan.name, operation: "create the step's HOME \(home)", message: "\(error)")
+        }
+        return home
     }
 
     /// The pipeline's steps, checked; also refuses two steps producing one artifact name.

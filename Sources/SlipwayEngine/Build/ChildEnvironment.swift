@@ -1,17 +1,16 @@
 import Foundation
 
-/// The environment a build step or a scanner inherits from Slipway: Slipway's own, without its
-/// secrets. A build step runs the commit's code; it has no business with the ledger's password
-/// or the registry's credentials (an image step gets those in a file of its own).
+/// The environment an image builder inherits from Slipway (it runs outside the build sandbox:
+/// buildah needs namespaces and storage of its own): Slipway's own, without Slipway's variables.
+/// The commit's code has no business with the ledger's password, the API token, the webhook
+/// secrets or the registry's credentials (an image step gets those in a file of its own).
+/// Build steps and scanners get an allow-listed environment instead (``StepEnvironment``).
 public enum ChildEnvironment {
-    /// Variables never passed on: the ledger's URL (with its password), registry credentials,
-    /// webhook secrets and API tokens.
-    public static let secretNames: Set<String> = [
-        "DATABASE_URL", "SLIPWAY_REGISTRY_USERNAME", "SLIPWAY_REGISTRY_PASSWORD", "SLIPWAY_REGISTRY_AUTH_FILE",
-        "SLIPWAY_GITHUB_WEBHOOK_SECRET", "SLIPWAY_GITLAB_WEBHOOK_TOKEN", "SLIPWAY_TOKEN",
-    ]
+    /// Variables never passed on besides every `SLIPWAY_*` one: the ledger's URL (with its password).
+    public static let secretNames: Set<String> = ["DATABASE_URL"]
 
+    /// `environment` without `DATABASE_URL` and every `SLIPWAY_*` variable.
     public static func inherited(from environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        environment.filter { !secretNames.contains($0.key) }
+        environment.filter { !secretNames.contains($0.key) && !$0.key.hasPrefix("SLIPWAY_") }
     }
 }

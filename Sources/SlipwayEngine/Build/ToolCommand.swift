@@ -2,12 +2,15 @@ import Foundation
 
 /// A program the build stage runs for Slipway itself (an image builder, a scanner, syft), not one
 /// a step names in `run:`: found in PATH, run as a ``StepProcess`` with its output in a log file,
-/// and stopped when it outlives its timeout.
+/// and stopped when it outlives its timeout. A scanner runs in the build sandbox with the
+/// allow-listed environment (``StepEnvironment``); an image builder runs outside it (it needs
+/// its own namespaces and storage) with Slipway's environment minus Slipway's variables
+/// (``ChildEnvironment``).
 struct ToolCommand: Sendable, Equatable {
     /// The program: a name looked up in PATH, or an absolute path.
     var program: String
     var arguments: [String]
-    /// Variables set on top of Slipway's own environment.
+    /// Variables set on top of the environment the command starts from.
     var environment: [String: String] = [:]
 
     /// How a tool's run ended, when it could be started.
@@ -35,15 +38,19 @@ struct ToolCommand: Sendable, Equatable {
 
     /// Runs the command in `directory` until it ends or `timeout` passes, its output written to
     /// (or, when `appending`, added to) `logPath`. `extraEnvironment` is set on top of the
-    /// command's own; `searchPath`, when given, is the PATH it is found in and runs with.
+    /// command's own; `searchPath`, when given, is the PATH it is found in and runs with. With a
+    /// `sandbox`, the command runs in it as `profile` says.
     func run(
         in directory: String, logPath: String, appending: Bool = false, timeout: Duration,
-        extraEnvironment: [String: String] = [:], searchPath: String? = nil, grace: Duration = .seconds(5)
+        extraEnvironment: [String: String] = [:], searchPath: String? = nil, grace: Duration = .seconds(5),
+        sandbox: (sandbox: BuildSandbox, profile: SandboxProfile, home: String)? = nil
     ) async throws -> Outcome {
         guard let executable = resolved(in: directory, searchPath: searchPath) else {
             throw StartFailure.notFound(program: program, searchPath: Self.searchPath(searchPath))
         }
-        var environment = ChildEnvironment.inherited()
+        var environment = sandbox.map {
+            StepEnvironment.make(runner: ProcessInfo.processInfo.environment, home: $0.home)
+        } ?? ChildEnvironment.inherited()
         if let searchPath { environment["PATH"] = searchPath }
         environment.merge(self.environment) { _, new in new }
         environment.merge(extraEnvironment) { _, new in new }
@@ -58,10 +65,18 @@ struct ToolCommand: Sendable, Equatable {
                 _ = FileManager.default.createFile(atPath: logPath, contents: Data(header.utf8))
             }
         }
+        var command = (executable: executable, arguments: arguments)
+        if let sandbox {
+            do {
+                command = try sandbox.sandbox.wrap(executable: executable, arguments: arguments, profile: sandbox.profile)
+            } catch {
+                throw StartFailure.spawnFailed(program: executable, message: error.message)
+            }
+        }
         let process: StepProcess
         do {
             process = try StepProcess.spawn(
-                executable: executable, arguments: arguments, environment: environment, directory: directory,
+                executable: command.executable, arguments: command.arguments, environment: environment, directory: directory,
                 logPath: logPath, appending: appending
             )
         } catch {

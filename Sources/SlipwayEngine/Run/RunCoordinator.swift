@@ -20,10 +20,13 @@ public struct RunCoordinator: Sendable {
     public var trigger: RunTrigger
     public var logger: Logger
     public var progress: @Sendable (RunProgress) -> Void
+    /// How build steps and scanners are sandboxed (bubblewrap, or `--unsandboxed-builds`), and the runner's secrets file.
+    public var buildSandbox: BuildSandbox.Settings
 
     public init(
         stateDirectory: String, repositoryPath: String, ledger: Ledger, actor: String, trigger: RunTrigger = .manual,
-        logger: Logger, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+        logger: Logger, progress: @escaping @Sendable (RunProgress) -> Void = { _ in },
+        buildSandbox: BuildSandbox.Settings = BuildSandbox.Settings()
     ) {
         self.stateDirectory = stateDirectory
         self.repositoryPath = repositoryPath
@@ -32,6 +35,7 @@ public struct RunCoordinator: Sendable {
         self.trigger = trigger
         self.logger = logger
         self.progress = progress
+        self.buildSandbox = buildSandbox
     }
 
     /// The outcome of a run.
@@ -113,7 +117,7 @@ public struct RunCoordinator: Sendable {
         do {
             // A pipeline's runs build in one work directory (so caches stay valid): one at a time.
             let artifacts = try await ledger.withLock("build:\(pipeline.name)") {
-                try await BuildRunner(stateDirectory: stateDirectory, logger: logger).run(
+                try await BuildRunner(stateDirectory: stateDirectory, logger: logger, sandbox: buildSandbox).run(
                     pipeline: pipeline, runID: run.id, commit: sha, repositoryPath: repositoryPath, ledger: ledger,
                     progress: { progress(.build($0)) }
                 )

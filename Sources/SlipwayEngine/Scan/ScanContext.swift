@@ -18,6 +18,9 @@ struct ScanContext: Sendable {
     var grace: Duration
     /// The PATH the tools are found in; nil for Slipway's own.
     var searchPath: String?
+    /// Where the scanners run: in the build sandbox, the checkout and the images read-only, the
+    /// run's report directory writable, with the network (they fetch vulnerability databases).
+    var sandbox: BuildSandbox
 
     /// `logs/scan-<name>.log` of the run.
     func logPath(scan name: String) -> String {
@@ -71,8 +74,28 @@ struct ScanContext: Sendable {
     /// Runs `command` for scan `name`, its output in the scan's log.
     func run(_ command: ToolCommand, scan name: String, timeout: Duration) async throws -> ToolResult {
         let logPath = logPath(scan: name)
+        let reports = layout.reportDirectory(runID: runID)
+        let profile = SandboxProfile(
+            directory: checkout, network: true, hidden: [layout.stateDirectory],
+            readOnly: [checkout] + images.compactMap(\.archive)
+                + SandboxProfile.hiddenSearchPath(ToolCommand.searchPath(searchPath), stateDirectory: layout.stateDirectory),
+            writable: [reports]
+        )
+        let home = sandbox.isSandboxed ? SandboxProfile.home : layout.homeDirectory(pipeline: "scanners")
         do {
-            switch try await command.run(in: checkout, logPath: logPath, timeout: timeout, searchPath: searchPath, grace: grace) {
+            try FileManager.default.createDirectory(atPath: sandbox.isSandboxed ? reports : home, withIntermediateDirectories: true)
+            try sandbox.handOver(reports)
+        } catch {
+            return .failed(ScanFailure(
+                scan: name, .toolFailed, "cannot prepare the scanner's sandbox: \(error)",
+                advice: "check the state directory's permissions"
+            ))
+        }
+        do {
+            switch try await command.run(
+                in: checkout, logPath: logPath, timeout: timeout, searchPath: searchPath, grace: grace,
+                sandbox: (sandbox, profile, home)
+            ) {
             case .exited(0):
                 return .ran
             case .exited(let status):
