@@ -21,12 +21,23 @@ enum DatabaseSource {
         EmbeddedPostgres(directory: options.resolvedStateDirectory + "/postgres")
     }
 
-    /// Opens the ledger for a command, applying pending migrations first.
+    /// Opens the ledger for a command, applying pending migrations first. Unless `signing` is
+    /// false, every transaction that appends events also signs a checkpoint with the signing key
+    /// (``GlobalOptions/resolvedSigningKeyPath``, made on first use).
     static func withLedger<Result: Sendable>(
-        _ options: GlobalOptions, schema: SchemaHandling = .migrate, _ body: (Ledger) async throws -> Result
+        _ options: GlobalOptions, schema: SchemaHandling = .migrate, signing: Bool = true, _ body: (Ledger) async throws -> Result
     ) async throws -> Result {
         let logger = options.makeLogger()
+        let ledgerSigning = signing ? try self.signing(options) : nil
         let (configuration, _) = try await resolve(options, logger: logger)
-        return try await Ledger.withLedger(configuration, logger: logger, schema: schema, body)
+        return try await Ledger.withLedger(configuration, logger: logger, schema: schema, signing: ledgerSigning, body)
+    }
+
+    /// The key that signs checkpoints, and the file the latest one is kept in.
+    static func signing(_ options: GlobalOptions) throws -> LedgerSigning {
+        LedgerSigning(
+            key: try LedgerSigningKey.loadOrCreate(at: options.resolvedSigningKeyPath),
+            checkpointFile: options.resolvedCheckpointPath
+        )
     }
 }

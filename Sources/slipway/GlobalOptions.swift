@@ -16,6 +16,23 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "How much to log to standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    @Option(name: .long, help: ArgumentHelp("The Ed25519 key that signs the ledger's checkpoints, made (mode 0600) on first use. Default: $SLIPWAY_SIGNING_KEY_FILE, else <state-dir>/ledger-signing.key.", valueName: "file"))
+    var signingKey: String?
+
+    /// The signing key's file: --signing-key, $SLIPWAY_SIGNING_KEY_FILE, or the state directory's.
+    var resolvedSigningKeyPath: String {
+        if let signingKey { return absolute(signingKey) }
+        if let environment = ProcessInfo.processInfo.environment["SLIPWAY_SIGNING_KEY_FILE"], !environment.isEmpty {
+            return absolute(environment)
+        }
+        return resolvedStateDirectory + "/ledger-signing.key"
+    }
+
+    /// Where the latest signed checkpoint is kept outside the database.
+    var resolvedCheckpointPath: String {
+        resolvedStateDirectory + "/ledger-checkpoint.json"
+    }
+
     func makeLogger() -> Logger {
         let level = logLevel
         var logger = Logger(label: "slipway") { label in

@@ -32,10 +32,11 @@ struct GateAtStaging {
     static let saturday = Date(timeIntervalSince1970: 1_774_090_800)
 
     static func with(
-        at start: Date = wednesday, requirements: GateRequirements = requirements, _ body: (GateAtStaging) async throws -> Void
+        at start: Date = wednesday, requirements: GateRequirements = requirements, signing: LedgerSigning? = nil,
+        _ body: (GateAtStaging) async throws -> Void
     ) async throws {
         let clock = ManualClock(start)
-        try await withTestLedger(clock: clock) { ledger, configuration in
+        try await withTestLedger(clock: clock, signing: signing) { ledger, configuration in
             let (run, staging) = try await ledger.transaction { tx -> (RunRecord, PromotionRecord) in
                 let run = try await tx.createRun(newRun(by: "ci")).run
                 try await tx.recordArtifact(

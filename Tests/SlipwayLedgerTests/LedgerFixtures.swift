@@ -6,6 +6,7 @@ import SlipwayTestSupport
 /// Opens a migrated ledger on a fresh database for one test.
 func withTestLedger<Result: Sendable>(
     clock: ManualClock? = nil,
+    signing: LedgerSigning? = nil,
     _ body: (Ledger, DatabaseConfiguration) async throws -> Result
 ) async throws -> Result {
     let now: @Sendable () -> Date
@@ -15,7 +16,7 @@ func withTestLedger<Result: Sendable>(
         now = { Date() }
     }
     return try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) async throws -> Result in
-        try await Ledger.withLedger(configuration, logger: TestDatabase.logger, now: now) { ledger in
+        try await Ledger.withLedger(configuration, logger: TestDatabase.logger, signing: signing, now: now) { ledger in
             try await body(ledger, configuration)
         }
     }

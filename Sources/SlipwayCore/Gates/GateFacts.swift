@@ -12,6 +12,9 @@ public struct GateFacts: Sendable, Equatable {
     public var triggeredBy: String?
     /// Every approval and rejection recorded for this promotion, oldest first.
     public var decisions: [GateDecision]
+    /// Decisions found in the ledger that no event in its chain records (rows written outside
+    /// Slipway), described for a person; they are not in `decisions` and never count.
+    public var unboundDecisions: [String] = []
 
     public init(
         previousStageSucceededAt: Date?, release: ReleaseBinding, commitAuthor: String? = nil, triggeredBy: String? = nil,

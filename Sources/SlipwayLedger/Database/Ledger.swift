@@ -86,7 +86,7 @@ public final class Ledger: Sendable {
     public func transaction<Result: Sendable>(_ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
         do {
             let (result, checkpoint) = try await client.withTransaction(logger: logger) { connection in
-                let tx = LedgerTransaction(connection: connection, logger: logger, now: now)
+                let tx = LedgerTransaction(connection: connection, logger: logger, now: now, verifyingKey: signing?.key.publicKey)
                 let result = try await body(tx)
                 var checkpoint: ChainCheckpoint?
                 if let signing, let span = tx.appended.span {
@@ -117,7 +117,7 @@ public final class Ledger: Sendable {
     func read<Result: Sendable>(_ what: String, _ body: (LedgerTransaction) async throws -> Result) async throws -> Result {
         do {
             return try await client.withConnection { connection in
-                try await body(LedgerTransaction(connection: connection, logger: logger, now: now))
+                try await body(LedgerTransaction(connection: connection, logger: logger, now: now, verifyingKey: signing?.key.publicKey))
             }
         } catch {
             throw LedgerError.wrap(error, doing: what)
@@ -142,6 +142,8 @@ public struct LedgerTransaction: Sendable {
     let now: @Sendable () -> Date
     /// The events this transaction appended, for the checkpoint signed before it commits.
     let appended = AppendedEvents()
+    /// The key the ledger signs with, to tell facts covered by its checkpoints from others.
+    var verifyingKey: LedgerPublicKey? = nil
 
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {

@@ -80,12 +80,16 @@ extension LedgerTransaction {
            earlier.status == .succeeded {
             succeededAt = earlier.finishedAt
         }
-        return GateFacts(
+        // Only decisions the chain records count; the others are reported, never weighed.
+        let approvals = try await boundApprovals(promotionID: promotionID)
+        var facts = GateFacts(
             previousStageSucceededAt: succeededAt,
             release: try await releaseBinding(of: promotion, after: requirements.afterStage),
             commitAuthor: run?.commitAuthor, triggeredBy: run?.triggeredBy,
-            decisions: try await approvals(promotionID: promotionID).map(\.decision)
+            decisions: approvals.bound.map(\.decision)
         )
+        facts.unboundDecisions = approvals.unbound.map(\.summary)
+        return facts
     }
 
     /// Records `request` about promotion `promotionID`'s gate, made with `token`, if the gate's
@@ -126,27 +130,9 @@ extension LedgerTransaction {
             throw LedgerError(.forbidden, "\(what): \(refusal)")
         }
         let expiresAt = request.verdict == .approved ? requirements.approvals?.expiry(ofApprovalAt: at) : nil
-        let release = facts.release
-        let inserted = try await query("""
-            INSERT INTO approvals AS a (promotion_id, approver, approver_groups, decision, comment, release, release_digest,
-                                        created_at, expires_at, break_glass, reason, token_id)
-            VALUES (\(promotionID), \(token.user), \(token.groups.sorted()), \(request.verdict.rawValue), \(request.comment),
-                    \(StepRecord.text(release.json))::jsonb, \(release.digest), \(at), \(expiresAt),
-                    \(request.breakGlassReason != nil), \(request.breakGlassReason), \(token.id))
-            RETURNING \(unescaped: ApprovalRecord.columns)
-            """)
-        var recorded: ApprovalRecord?
-        for try await row in inserted { recorded = try ApprovalRecord(row: row) }
-        guard let approval = recorded else { throw LedgerError(.query, "the decision about \(what) was not recorded") }
-        var payload: [String: JSONValue] = [
-            "approval": .number(Double(approval.id)), "user": .string(token.user), "groups": .array(token.groups.sorted().map { .string($0) }),
-            "decision": .string(request.verdict.rawValue), "release": release.json, "releaseDigest": .string(release.digest),
-            "token": .number(Double(token.id)), "breakGlass": .bool(approval.breakGlass),
-        ]
-        if let comment = request.comment { payload["comment"] = .string(comment) }
-        if let reason = request.breakGlassReason { payload["reason"] = .string(reason) }
-        let kind = approval.breakGlass ? "approval.break_glass" : "approval.\(request.verdict.rawValue)"
-        try await appendEvent(NewEvent(actor: token.user, kind: kind, subject: "promotion/\(promotionID)", payload: .object(payload)))
+        let approval = try await insertBoundApproval(
+            promotionID: promotionID, request: request, token: token, release: facts.release, at: at, expiresAt: expiresAt
+        )
         try await query("SELECT pg_notify(\(Ledger.gateChannel), \(String(promotionID)))")
         var decided = facts
         decided.decisions.append(approval.decision)
