@@ -41,6 +41,27 @@ import Testing
             """),
             .at(pipelinePath, 8, 17, "artifact 'binary' must be a path inside the checkout, found \"/usr/bin/server\""),
             .at(pipelinePath, 9, 14, "cache path must be inside the checkout, found \"../shared\"")),
+        .pipeline("a build step whose network is not a flag and whose secrets are not variable names, repeated, or also in env", pipeline("""
+              build:
+                - name: server
+                  run: [make]
+                  env: { NPM_TOKEN: in-the-spec }
+                  network: sometimes
+                  secrets: [NPM_TOKEN, 9LIVES, API_KEY, API_KEY]
+            """),
+            .at(pipelinePath, 9, 16, "expected true or false for 'network' in a build step, found the string \"sometimes\""),
+            .at(pipelinePath, 10, 16, "NPM_TOKEN is both in 'env' and in 'secrets'; a secret's value comes from the runner's secrets file, never from the spec"),
+            .at(pipelinePath, 10, 16, "secret name must be an environment variable name (letters, digits and '_', not starting with a digit), found \"9LIVES\""),
+            .at(pipelinePath, 10, 16, "secret API_KEY is named twice")),
+        .pipeline("an image step with network and secrets, which belong to command steps", pipeline("""
+              build:
+                - name: image
+                  image: { repository: "registry.example/app" }
+                  network: true
+                  secrets: [TOKEN]
+            """),
+            .at(pipelinePath, 8, 7, "'network' applies to a command step, not to an image step; a step has either 'run' or 'image'"),
+            .at(pipelinePath, 9, 7, "'secrets' applies to a command step, not to an image step; a step has either 'run' or 'image'")),
         .pipeline("two build steps with one name", pipeline("""
               build:
                 - { name: server, run: [make] }

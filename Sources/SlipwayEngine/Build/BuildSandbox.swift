@@ -110,7 +110,7 @@ public struct BuildSandbox: Sendable, Equatable {
     func wrap(executable: String, arguments: [String], profile: SandboxProfile) throws(Problem) -> (executable: String, arguments: [String]) {
         guard case .bubblewrap(let bwrap) = mode else { return (executable, arguments) }
         let inner = [bwrap] + profile.bubblewrapArguments() + ["--", executable] + arguments
-        guard let user = dropToUser else { return (bwrap, Array(inner.dropFirst())) }
+        guard profile.unprivileged, let user = dropToUser else { return (bwrap, Array(inner.dropFirst())) }
         guard let setpriv = Self.setprivLocations.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Problem(message: "Slipway runs as root and needs setpriv (util-linux) to run build steps as nobody; install util-linux")
         }

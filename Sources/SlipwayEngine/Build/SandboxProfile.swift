@@ -19,6 +19,11 @@ struct SandboxProfile: Sendable, Equatable {
     var readOnly: [String] = []
     /// Paths bound back writable (after `readOnly`).
     var writable: [String] = []
+    /// Whether the command runs as nobody when Slipway is root (a build step: the commit's code).
+    /// A scanner, Slipway's own tool (which an operator may have installed where only the
+    /// runner's user can read, e.g. a Python venv under /root), keeps the runner's user, without
+    /// capabilities (bubblewrap drops them all).
+    var unprivileged = true
 
     /// HOME inside the sandbox: private, writable, gone afterwards.
     static let home = "/tmp/home"

@@ -19,7 +19,8 @@ struct ScanContext: Sendable {
     /// The PATH the tools are found in; nil for Slipway's own.
     var searchPath: String?
     /// Where the scanners run: in the build sandbox, the checkout and the images read-only, the
-    /// run's report directory writable, with the network (they fetch vulnerability databases).
+    /// run's report directory writable, with the network (they fetch vulnerability databases),
+    /// as the runner's user without capabilities (see ``SandboxProfile/unprivileged``).
     var sandbox: BuildSandbox
 
     /// `logs/scan-<name>.log` of the run.
@@ -79,12 +80,11 @@ struct ScanContext: Sendable {
             directory: checkout, network: true, hidden: [layout.stateDirectory],
             readOnly: [checkout] + images.compactMap(\.archive)
                 + SandboxProfile.hiddenSearchPath(ToolCommand.searchPath(searchPath), stateDirectory: layout.stateDirectory),
-            writable: [reports]
+            writable: [reports], unprivileged: false
         )
         let home = sandbox.isSandboxed ? SandboxProfile.home : layout.homeDirectory(pipeline: "scanners")
         do {
             try FileManager.default.createDirectory(atPath: sandbox.isSandboxed ? reports : home, withIntermediateDirectories: true)
-            try sandbox.handOver(reports)
         } catch {
             return .failed(ScanFailure(
                 scan: name, .toolFailed, "cannot prepare the scanner's sandbox: \(error)",
