@@ -85,3 +85,32 @@ extension GitRepository {
         return result == 1
     }
 }
+
+extension GitRepository {
+    /// Every commit reachable from `tip` and not from `base` (merged branches included), newest
+    /// first, at most `limit` of them: what a release brings that the release at `base` did not.
+    /// With no `base`, only `tip` itself.
+    public func commits(from tip: GitObjectID, since base: GitObjectID?, limit: Int = 1000) throws -> [GitCommitInfo] {
+        guard let base else { return [try commit(tip)] }
+        let operation = "list the commits between \(base.short) and \(tip.short) in \(path)"
+        let repository = try pointer(for: operation)
+        var walk: OpaquePointer?
+        try GitError.check(git_revwalk_new(&walk, repository), operation)
+        defer { git_revwalk_free(walk) }
+        try GitError.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), operation)
+        var start = tip.oid
+        try GitError.check(git_revwalk_push(walk, &start), operation)
+        var hidden = base.oid
+        // A base this repository does not have (history rewritten) hides nothing.
+        if git_revwalk_hide(walk, &hidden) != 0 { git_error_clear() }
+        var commits: [GitCommitInfo] = []
+        var next = git_oid()
+        while commits.count < limit {
+            let result = git_revwalk_next(&next, walk)
+            if result == GIT_ITEROVER.rawValue { break }
+            try GitError.check(result, operation)
+            commits.append(try commit(GitObjectID(next)))
+        }
+        return commits
+    }
+}

@@ -48,6 +48,7 @@ struct PendingCommand: AsyncParsableCommand {
             let waited = Duration.seconds(Int64(max(0, Date().timeIntervalSince(since))))
             lines[0] += ", at its gate for \(SpecDuration.format(waited))"
         }
+        if let change = item.policyChange { lines.append("  " + change) }
         lines += item.waitingFor.map { "  " + $0 }
         if let release = item.release { lines.append("  release: \(release.summary)") }
         for decision in item.decisions {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SlipwayCore
+import SlipwayLedger
 
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,11 +20,65 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "table (human-readable) or json.")
     var output: ReportFormat = .table
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Compare each stage with the policy in effect in its environment, read from the ledger (--database-url, DATABASE_URL or the embedded one): say which stages change an environment's policy, and how."
+    ))
+    var policy = false
+
     struct Report: Encodable {
         var revision: String
         var commit: String
         var summary: String
         var plans: [ReleasePlan]
+        /// With --policy: for each stage, the policy judgement.
+        var policies: [StagePolicy]?
+    }
+
+    /// How one stage's policy stands against the one in effect.
+    struct StagePolicy: Encodable {
+        var pipeline: String
+        var environment: String
+        /// `bootstraps`, `unchanged`, `changes`, or `refused` (the stage skips an environment of the order).
+        var verdict: String
+        var inEffect: String?
+        var differences: [String]
+        var message: String
+    }
+
+    /// The policy judgement of every stage of `pipelines` against the ledger.
+    func stagePolicies(_ pipelines: [PipelineSpec], specs: SpecSet) async throws -> [StagePolicy] {
+        let stages = pipelines.flatMap { pipeline in pipeline.stages.map { (pipeline, $0) } }
+        let (all, inEffect) = try await DatabaseSource.withLedger(global) { ledger in
+            try await ledger.transaction { tx in
+                var byStage: [String: PolicyInEffect] = [:]
+                for (pipeline, stage) in stages {
+                    byStage["\(pipeline.name)/\(stage.environment)"] = try await tx.policyInEffect(
+                        environment: stage.environment, pipeline: pipeline.name
+                    )
+                }
+                return (try await tx.policiesInEffect(), byStage)
+            }
+        }
+        let order = PromotionOrder(release: specs.environments, inEffect: all)
+        return stages.compactMap { pipeline, stage -> StagePolicy? in
+            guard let environment = specs.environment(named: stage.environment) else { return nil }
+            func judged(_ verdict: String, _ current: PolicyInEffect?, _ differences: [String], _ message: String) -> StagePolicy {
+                StagePolicy(
+                    pipeline: pipeline.name, environment: stage.environment, verdict: verdict, inEffect: current?.version,
+                    differences: differences, message: message
+                )
+            }
+            if let refusal = order.refusal(of: stage, in: pipeline) { return judged("refused", nil, [], "\(refusal)") }
+            guard let current = inEffect["\(pipeline.name)/\(stage.environment)"] else {
+                return judged("bootstraps", nil, [], "no policy in effect in \(stage.environment) yet: this release's own would bootstrap it")
+            }
+            guard let change = PolicyChange.between(inEffect: current, release: EnvironmentPolicy(stage: stage, environment: environment)) else {
+                return judged("unchanged", current, [], "the \(current.version) applies unchanged")
+            }
+            return judged(
+                "changes", current, change.differences.map(\.description), "\(change.headline); it needs the approvals of the \(current.version)"
+            )
+        }
     }
 
     func run() async throws {
@@ -43,8 +98,11 @@ struct PlanCommand: AsyncParsableCommand {
                 pipelines = [match]
             }
             let plans = pipelines.map { ReleasePlan(pipeline: $0, specs: specs) }
+            let policies = policy ? try await stagePolicies(pipelines, specs: specs) : nil
             if output == .json {
-                try printJSON(Report(revision: rev, commit: snapshot.commit.id.sha, summary: snapshot.commit.summary, plans: plans))
+                try printJSON(Report(
+                    revision: rev, commit: snapshot.commit.id.sha, summary: snapshot.commit.summary, plans: plans, policies: policies
+                ))
                 return
             }
             for (index, plan) in plans.enumerated() {
@@ -66,6 +124,10 @@ struct PlanCommand: AsyncParsableCommand {
                 let frozen = plan.stages.filter { !$0.freeze.isEmpty }
                 for stage in frozen {
                     print("  freeze \(stage.environment): \(stage.freeze.joined(separator: "; "))")
+                }
+                for judged in policies ?? [] where judged.pipeline == plan.pipeline {
+                    print("  policy \(judged.environment): \(judged.message)")
+                    for difference in judged.differences { print("    \(difference)") }
                 }
             }
         }

@@ -51,22 +51,32 @@ struct RunCommandTests {
                   checks: [smoke]
             \(prodStage.map { "    - environment: prod\n" + $0 } ?? "")
             """)
-        var environments = [("dev", devPort), ("staging", stagingPort)]
-        if prodStage != nil { environments.append(("prod", prodPort)) }
-        for (index, (name, port)) in environments.enumerated() {
-            try repository.write("environments/\(name).yaml", """
-                apiVersion: slipway/v1
-                kind: Environment
-                metadata: { name: \(name) }
-                spec:
-                  order: \(index + 1)
-                  target: { local: { port: \(port) } }
-                  ollama: { endpoints: ["http://127.0.0.1:\(simPort)"] }
-                  approvals: { required: 1, approvers: ["group:release-managers"] }
-                """)
+        // An environment's approval policy always applies (whatever its stage asks), so only the
+        // environments whose stage asks for approval have one.
+        var environments = [("dev", devPort, false), ("staging", stagingPort, stagingGate.contains("approval: true"))]
+        if let prodStage { environments.append(("prod", prodPort, prodStage.contains("approval: true"))) }
+        for (index, (name, port, approved)) in environments.enumerated() {
+            try repository.write("environments/\(name).yaml", environmentSpec(
+                name: name, order: index + 1, port: port, simPort: simPort,
+                approvals: approved ? #"{ required: 1, approvers: ["group:release-managers"] }"# : nil
+            ))
         }
         try repository.commit("ModelServe and its release")
         return (repository, devPort, stagingPort)
+    }
+
+    /// An environment of the test repository, with an approval policy when `approvals` is given.
+    static func environmentSpec(name: String, order: Int, port: Int, simPort: Int, approvals: String?) -> String {
+        """
+        apiVersion: slipway/v1
+        kind: Environment
+        metadata: { name: \(name) }
+        spec:
+          order: \(order)
+          target: { local: { port: \(port) } }
+          ollama: { endpoints: ["http://127.0.0.1:\(simPort)"] }
+        \(approvals.map { "  approvals: \($0)" } ?? "")
+        """
     }
 
     @Test("a run killed with SIGKILL while it waits is resumed by the next `slipway run`, after `slipway promote`")

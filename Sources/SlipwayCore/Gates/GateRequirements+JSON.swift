@@ -24,6 +24,7 @@ extension GateRequirements {
         if let breakGlass { fields["breakGlass"] = .object(["groups": .array(breakGlass.groups.map { .string($0) })]) }
         if let policyVersion { fields["policy"] = .string(policyVersion) }
         if let policyChange { fields["policyChange"] = policyChange.json }
+        if !releaseAuthors.isEmpty { fields["releaseAuthors"] = .array(releaseAuthors.map { .string($0) }) }
         return .object(fields)
     }
 
@@ -37,6 +38,12 @@ extension GateRequirements {
         }
         var requirements = GateRequirements(afterStage: after)
         if case .string(let version)? = json["policy"] { requirements.policyVersion = version }
+        if case .array(let authors)? = json["releaseAuthors"] {
+            for author in authors {
+                guard case .string(let text) = author else { return nil }
+                requirements.releaseAuthors.append(text)
+            }
+        }
         if let change = json["policyChange"] {
             guard let parsed = PolicyChange(json: change) else { return nil }
             requirements.policyChange = parsed

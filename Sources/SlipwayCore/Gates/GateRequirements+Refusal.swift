@@ -58,7 +58,7 @@ extension GateRequirements {
             if !approvals.admits(user: user, groups: request.groups) {
                 return "\(user) is not one of the approvers (\(ApprovalTally.describe(approvals.approvers)))"
             }
-            if approvals.forbidSelfApproval, let reason = facts.selfApproval(by: user) {
+            if approvals.forbidSelfApproval, let reason = selfApproval(by: user, facts: facts) {
                 return "\(user) may not approve this release: \(user) \(reason) (the approval policy forbids self-approval)"
             }
             if tally(facts, at: now)?.counted.contains(user) == true {

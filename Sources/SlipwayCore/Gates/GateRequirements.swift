@@ -25,6 +25,9 @@ public struct GateRequirements: Sendable, Equatable {
     public var policyVersion: String?
     /// How the release changes the environment's policy, when it does: approvers see it.
     public var policyChange: PolicyChange?
+    /// `Name <email>` of everyone who wrote, committed or pushed a commit the release brings since
+    /// the release live in the environment: none of them may approve it under `forbidSelfApproval`.
+    public var releaseAuthors: [String] = []
 
     public init(
         afterStage: String?, soak: Duration? = nil, approvals: ApprovalPolicy? = nil, freeze: [FreezeWindow] = [],

@@ -179,7 +179,7 @@ public struct RunCoordinator: Sendable {
         // The gate waits (soak, approval) without holding the environment, so a release waiting
         // for approval holds up neither `slipway rollback` nor the drift monitor there.
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
-        let judged = try await gate(for: stage, environment: environment, pipeline: pipeline, specs: specs)
+        let judged = try await gate(for: stage, environment: environment, pipeline: pipeline, specs: specs, commitSHA: run.commitSHA)
         let plan = PromotionPlanner.steps(for: stage, in: pipeline, gate: judged.requirements)
         if let waiting = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) }),
            !waiting.status.isFinished, waiting.status != .progressing {
@@ -272,17 +272,41 @@ extension RunCoordinator {
 
     /// The gate of `stage`: the release's policy made stricter by the one in effect in the
     /// environment, after the environment just before it in the promotion order.
-    func gate(for stage: StageSpec, environment: EnvironmentSpec, pipeline: PipelineSpec, specs: SpecSet) async throws -> JudgedGate {
-        let (all, inEffect) = try await ledger.transaction { tx in
-            (try await tx.policiesInEffect(), try await tx.policyInEffect(environment: environment.name, pipeline: pipeline.name))
+    func gate(
+        for stage: StageSpec, environment: EnvironmentSpec, pipeline: PipelineSpec, specs: SpecSet, commitSHA: String
+    ) async throws -> JudgedGate {
+        let (all, inEffect, live) = try await ledger.transaction { tx in
+            (
+                try await tx.policiesInEffect(), try await tx.policyInEffect(environment: environment.name, pipeline: pipeline.name),
+                try await tx.succeededPromotions(environment: environment.name, limit: 1).first
+            )
         }
         let order = PromotionOrder(release: specs.environments, inEffect: all)
         if let refusal = order.refusal(of: stage, in: pipeline) { throw RunError("policy: \(refusal)") }
         let release = EnvironmentPolicy(stage: stage, environment: environment)
-        return JudgedGate(
-            release: release,
-            requirements: GateRequirements.effective(release: release, inEffect: inEffect, predecessor: order.predecessor(of: environment.name))
+        var requirements = GateRequirements.effective(
+            release: release, inEffect: inEffect, predecessor: order.predecessor(of: environment.name)
         )
+        if requirements?.approvals != nil, let tip = GitObjectID(sha: commitSHA) {
+            requirements?.releaseAuthors = try releaseAuthors(of: tip, since: live.flatMap { GitObjectID(sha: $0.commitSHA) })
+        }
+        return JudgedGate(release: release, requirements: requirements)
+    }
+
+    /// `Name <email>` of the authors and committers of every commit `tip` brings since `live`
+    /// (the commit live in the environment; nil: only `tip`'s own), each once.
+    func releaseAuthors(of tip: GitObjectID, since live: GitObjectID?) throws -> [String] {
+        let commits = try GitRepository.withRepository(at: repositoryPath) { repository in
+            try repository.commits(from: tip, since: live)
+        }
+        var seen: Set<String> = []
+        var authors: [String] = []
+        for commit in commits {
+            for person in [commit.author.description, commit.committer.description] where seen.insert(person.lowercased()).inserted {
+                authors.append(person)
+            }
+        }
+        return authors
     }
 
     /// Puts the release's policy in effect when its promotion succeeded (once; a runner that

@@ -96,6 +96,8 @@ extension ApprovalRoutes {
               "waitingFor": { "type": "array", "items": { "type": "string" } },
               "release": { "$ref": "#/components/schemas/GateReleaseBinding" },
               "releaseDigest": { "type": "string" },
+              "policy": { "type": "string", "description": "Which policy version the gate's rules come from: the one in effect in the environment, or a bootstrap." },
+              "policyChange": { "type": "string", "description": "Present when the release changes the environment's policy: `this release changes prod's policy (against …): field: old → new; …`." },
               "decisions": {
                 "type": "array",
                 "items": {

@@ -30,6 +30,10 @@ public struct PendingGate: Codable, Sendable, Equatable {
     public var release: ReleaseBinding?
     public var releaseDigest: String?
     public var decisions: [Decision]
+    /// Which policy version the gate's rules come from (the one in effect, or a bootstrap).
+    public var policy: String?
+    /// `this release changes prod's policy (against …): field: old → new; …`, when it does.
+    public var policyChange: String?
 
     /// The gate as its runner would decide it at `now`.
     public init(_ gate: WaitingGate, at now: Date) {
@@ -62,6 +66,8 @@ public struct PendingGate: Codable, Sendable, Equatable {
         self.waitingFor = waitingFor
         release = gate.facts?.release
         releaseDigest = gate.facts?.release.digest
+        policy = gate.requirements?.policyVersion
+        policyChange = gate.requirements?.policyChange?.summary
         decisions = gate.approvals.map { approval in
             Decision(
                 user: approval.user, decision: approval.verdict.rawValue, at: approval.createdAt, comment: approval.comment,

@@ -129,6 +129,7 @@ struct WebRoutes: RouteGroup {
         if let since = gate.waitingSince { html += ", at its gate since \(HTMLPage.date(since))" }
         html += "</p>"
         if let release = gate.release { html += "<p>Release: \(e(release.summary))</p>" }
+        if let change = gate.policyChange { html += #"<p class="policy-change"><strong>\#(e(change))</strong></p>"# }
         html += #"<ul class="waits">"# + gate.waitingFor.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         if !gate.decisions.isEmpty {
             html += #"<ul class="decisions">"#

@@ -1,0 +1,125 @@
+import Foundation
+import SlipwayLedger
+import SlipwaySystem
+import SlipwayTestSupport
+import Testing
+
+/// The commit being promoted is not trusted: it cannot loosen the gate that judges it. Release 1
+/// goes to staging through a gate of one approval from release managers; later commits that drop
+/// the approvals, or skip dev, are judged by the policy release 1 put in effect. The real binary,
+/// git, PostgreSQL, HAProxy, model-serve slots and ollama-sim.
+@Suite("policy in effect", .serialized)
+struct PolicyInEffectTests {
+    /// `slipway run` in the background until it waits at staging's approval gate; the runner's pid and log.
+    static func runUntilApproval(_ common: [String], state: TemporaryDirectory, name: String) async throws -> (pid_t, String) {
+        let log = state.path("\(name).log")
+        let runner = try DetachedProcess.spawn(
+            executable: try BuiltExecutable.path(named: "slipway"), arguments: ["run", "--actor", "ci-bot"] + common,
+            environment: ProcessInfo.processInfo.environment, logPath: log
+        )
+        let output = try await RunCommandTests.waitForLog(log, toContain: RunCommandTests.waitingForApproval, while: runner)
+        #expect(output.contains("[staging] 1. gate after dev: \(RunCommandTests.waitingForApproval)"), "\(output)")
+        return (runner, log)
+    }
+
+    static func approveStaging(_ common: [String], token: String, configuration: DatabaseConfiguration) async throws {
+        let id = try #require(try await TestDatabase.column(
+            "SELECT id::text FROM promotions WHERE environment = 'staging' ORDER BY id DESC LIMIT 1", on: configuration
+        ).first ?? nil)
+        let approved = try SlipwayBinary.run(["approve", id, "--comment", "ok"] + common, environment: ["SLIPWAY_TOKEN": token])
+        #expect(approved.status == 0, "\(approved.stderr)")
+    }
+
+    @Test("a later commit that drops staging's approvals and approval: true still waits for the approval in effect; one that skips dev is refused")
+    func loosenedGatesStillHold() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, stagingPort) = try RunCommandTests.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]", stagingGate: "{ stage: dev, approval: true }"
+                )
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let grace = try ApprovalCommandTests.token("grace", ["release-managers"], common)
+
+                // Release 1: approved, live in staging; its policy bootstraps dev and staging.
+                let (first, _) = try await Self.runUntilApproval(common, state: state, name: "first")
+                try await Self.approveStaging(common, token: grace, configuration: configuration)
+                #expect(await DetachedProcess.wait(first) == 0)
+                let bootstrapped = try await TestDatabase.column(
+                    "SELECT subject FROM events WHERE kind = 'policy.bootstrapped' ORDER BY seq", on: configuration
+                )
+                #expect(bootstrapped == ["environment/dev", "environment/staging"])
+
+                // Release 2: Eve's commit, then one by Mallory: no approvals in staging.yaml, no approval: true in the stage.
+                try repository.write("NOTES.md", "an unrelated change\n")
+                _ = try repository.commit("notes", author: "Eve Example <eve@example.com>")
+                try repository.write("environments/staging.yaml", RunCommandTests.environmentSpec(
+                    name: "staging", order: 2, port: stagingPort, simPort: sim.port, approvals: nil
+                ))
+                let pipeline = try String(contentsOfFile: repository.path + "/pipelines/model-serve.yaml", encoding: .utf8)
+                try repository.write("pipelines/model-serve.yaml", pipeline.replacingOccurrences(
+                    of: "after: { stage: dev, approval: true }", with: "after: { stage: dev }"
+                ))
+                _ = try repository.commit("staging needs no approval", author: "Mallory <mallory@example.com>")
+                let plan = try SlipwayBinary.run(["plan", "--policy"] + common)
+                #expect(plan.status == 0, "\(plan.stderr)")
+                #expect(plan.stdout.contains("policy staging: this release changes staging's policy; it needs the approvals of the policy of promotion 2"), "\(plan.stdout)")
+                #expect(plan.stdout.contains("    gate.approval: true → false"), "\(plan.stdout)")
+                #expect(plan.stdout.contains("policy dev: the policy of promotion 1"), "\(plan.stdout)")
+                let (second, _) = try await Self.runUntilApproval(common, state: state, name: "second")
+                let pending = try SlipwayBinary.run(["pending"] + common)
+                #expect(pending.stdout.contains("this release changes staging's policy (against the policy of promotion 2"), "\(pending.stdout)")
+                #expect(pending.stdout.contains("environment.approvals: {"), "\(pending.stdout)")
+                #expect(pending.stdout.contains("gate.approval: true → false"), "\(pending.stdout)")
+                let json = try SlipwayBinary.run(["pending", "--output", "json"] + common)
+                let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+                #expect((items.first?["policy"] as? String)?.hasPrefix("policy of promotion 2 (commit ") == true, "\(json.stdout)")
+                // Mallory wrote the commit: she may not approve it, whatever her groups.
+                let mallory = try ApprovalCommandTests.token("mallory", ["release-managers"], common)
+                let waitingID = try #require(try await TestDatabase.column(
+                    "SELECT id::text FROM promotions WHERE environment = 'staging' ORDER BY id DESC LIMIT 1", on: configuration
+                ).first ?? nil)
+                let refused = try SlipwayBinary.run(["approve", waitingID] + common, environment: ["SLIPWAY_TOKEN": mallory])
+                #expect(refused.status != 0 && refused.stderr.contains("mallory wrote the commit"), "\(refused.stdout)\(refused.stderr)")
+                // Eve wrote a commit this release brings (not its tip): she may not approve it either.
+                let eve = try ApprovalCommandTests.token("eve", ["release-managers"], common)
+                let eveRefused = try SlipwayBinary.run(["approve", waitingID] + common, environment: ["SLIPWAY_TOKEN": eve])
+                #expect(
+                    eveRefused.status != 0 && eveRefused.stderr.contains("wrote, committed or pushed a commit of this release (Eve Example <eve@example.com>)"),
+                    "\(eveRefused.stdout)\(eveRefused.stderr)"
+                )
+                try await Self.approveStaging(common, token: grace, configuration: configuration)
+                #expect(await DetachedProcess.wait(second) == 0)
+                let changed = try await TestDatabase.column(
+                    "SELECT payload::jsonb->'change'->>'environment' FROM events WHERE kind = 'policy.changed'", on: configuration
+                )
+                #expect(changed == ["staging"])
+
+                // Release 3: the pipeline's only stage is staging — it would skip dev. Refused before building.
+                let skipping = try String(contentsOfFile: repository.path + "/pipelines/model-serve.yaml", encoding: .utf8)
+                let stages = try #require(skipping.range(of: "    - environment: dev"))
+                let staging = try #require(skipping.range(of: "    - environment: staging"))
+                let onlyStaging = skipping.replacingCharacters(in: stages.lowerBound..<staging.lowerBound, with: "")
+                    .replacingOccurrences(of: "      after: { stage: dev }\n", with: "")
+                try repository.write("pipelines/model-serve.yaml", onlyStaging)
+                _ = try repository.commit("straight to staging", author: "Mallory <mallory@example.com>")
+                let refusedPlan = try SlipwayBinary.run(["plan", "--policy", "--output", "json"] + common)
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(refusedPlan.stdout.utf8)) as? [String: Any])
+                #expect(((report["policies"] as? [[String: Any]])?.first?["verdict"] as? String) == "refused", "\(refusedPlan.stdout)")
+                let third = try SlipwayBinary.run(["run"] + common)
+                #expect(third.status != 0)
+                #expect(
+                    (third.stdout + third.stderr).contains("cannot promote to staging (order 2): a release reaches staging only through dev (order 1)"),
+                    "\(third.stdout)\(third.stderr)"
+                )
+                let runs = try await TestDatabase.column("SELECT status FROM runs ORDER BY id", on: configuration)
+                #expect(runs == ["succeeded", "succeeded", "failed"])
+                let verify = try SlipwayBinary.run(["audit", "verify"] + common)
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            }
+        }
+    }
+}
