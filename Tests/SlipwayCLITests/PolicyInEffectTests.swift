@@ -63,7 +63,17 @@ struct PolicyInEffectTests {
                 try repository.write("pipelines/model-serve.yaml", pipeline.replacingOccurrences(
                     of: "after: { stage: dev, approval: true }", with: "after: { stage: dev }"
                 ))
-                _ = try repository.commit("staging needs no approval", author: "Mallory <mallory@example.com>")
+                let tip = try repository.commit("staging needs no approval", author: "Mallory <mallory@example.com>")
+                // Pat pushed it: the signed delivery `slipway serve` recorded names the pusher and the commit.
+                try await Ledger.withLedger(configuration, logger: TestDatabase.logger) { ledger in
+                    try await ledger.transaction { tx in
+                        _ = try await tx.recordWebhookDelivery(NewWebhookDelivery(
+                            provider: .github, deliveryID: "push-1", event: "push", ref: "refs/heads/main", outcome: .triggered,
+                            bodyDigest: "sha256:" + String(repeating: "0", count: 64), afterSHA: tip,
+                            pushers: ["Pat Pusher <pat@example.com>", "patp"]
+                        ))
+                    }
+                }
                 let plan = try SlipwayBinary.run(["plan", "--policy"] + common)
                 #expect(plan.status == 0, "\(plan.stderr)")
                 #expect(plan.stdout.contains("policy staging: this release changes staging's policy; it needs the approvals of the policy of promotion 2"), "\(plan.stdout)")
@@ -91,6 +101,9 @@ struct PolicyInEffectTests {
                     eveRefused.status != 0 && eveRefused.stderr.contains("wrote, committed or pushed a commit of this release (Eve Example <eve@example.com>)"),
                     "\(eveRefused.stdout)\(eveRefused.stderr)"
                 )
+                let pat = try ApprovalCommandTests.token("patp", ["release-managers"], common)
+                let patRefused = try SlipwayBinary.run(["approve", waitingID] + common, environment: ["SLIPWAY_TOKEN": pat])
+                #expect(patRefused.status != 0 && patRefused.stderr.contains("a commit of this release (patp)"), "\(patRefused.stderr)")
                 try await Self.approveStaging(common, token: grace, configuration: configuration)
                 #expect(await DetachedProcess.wait(second) == 0)
                 let changed = try await TestDatabase.column(

@@ -26,6 +26,11 @@ extension SlipwayServe {
                     "SELECT event || ' ' || ref || ' ' || body_digest FROM webhook_deliveries", on: fixture.database
                 )
                 #expect(recorded.first??.hasPrefix("push refs/heads/main sha256:") == true)
+                // Who pushed which commit is kept: the pusher may not approve a release bringing it.
+                let pushed = try await TestDatabase.column(
+                    "SELECT after_sha || ' ' || array_to_string(pushers, ',') FROM webhook_deliveries", on: fixture.database
+                )
+                #expect(pushed == ["\(bogus) ada"])
             }
         }
 

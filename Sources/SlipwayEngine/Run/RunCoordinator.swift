@@ -288,23 +288,24 @@ extension RunCoordinator {
             release: release, inEffect: inEffect, predecessor: order.predecessor(of: environment.name)
         )
         if requirements?.approvals != nil, let tip = GitObjectID(sha: commitSHA) {
-            requirements?.releaseAuthors = try releaseAuthors(of: tip, since: live.flatMap { GitObjectID(sha: $0.commitSHA) })
+            requirements?.releaseAuthors = try await releaseAuthors(of: tip, since: live.flatMap { GitObjectID(sha: $0.commitSHA) })
         }
         return JudgedGate(release: release, requirements: requirements)
     }
 
     /// `Name <email>` of the authors and committers of every commit `tip` brings since `live`
-    /// (the commit live in the environment; nil: only `tip`'s own), each once.
-    func releaseAuthors(of tip: GitObjectID, since live: GitObjectID?) throws -> [String] {
+    /// (the commit live in the environment; nil: only `tip`'s own), and the pushers the signed
+    /// webhook deliveries name for those commits, each once.
+    func releaseAuthors(of tip: GitObjectID, since live: GitObjectID?) async throws -> [String] {
         let commits = try GitRepository.withRepository(at: repositoryPath) { repository in
             try repository.commits(from: tip, since: live)
         }
+        let pushers = try await ledger.transaction { tx in try await tx.pushers(ofCommits: commits.map(\.id.sha)) }
         var seen: Set<String> = []
         var authors: [String] = []
-        for commit in commits {
-            for person in [commit.author.description, commit.committer.description] where seen.insert(person.lowercased()).inserted {
-                authors.append(person)
-            }
+        for person in commits.flatMap({ [$0.author.description, $0.committer.description] }) + pushers
+        where seen.insert(person.lowercased()).inserted {
+            authors.append(person)
         }
         return authors
     }

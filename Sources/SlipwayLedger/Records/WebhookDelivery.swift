@@ -56,10 +56,14 @@ public struct NewWebhookDelivery: Sendable, Equatable {
     public var ref: String?
     public var outcome: WebhookDelivery.Outcome
     public var bodyDigest: String
+    /// The commit a push moved the ref to, and who pushed it (`Name <email>`, login): the
+    /// pusher may not approve a release that brings that commit.
+    public var afterSHA: String?
+    public var pushers: [String]
 
     public init(
         provider: WebhookDelivery.Provider, deliveryID: String, event: String, ref: String?,
-        outcome: WebhookDelivery.Outcome, bodyDigest: String
+        outcome: WebhookDelivery.Outcome, bodyDigest: String, afterSHA: String? = nil, pushers: [String] = []
     ) {
         self.provider = provider
         self.deliveryID = deliveryID
@@ -67,6 +71,8 @@ public struct NewWebhookDelivery: Sendable, Equatable {
         self.ref = ref
         self.outcome = outcome
         self.bodyDigest = bodyDigest
+        self.afterSHA = afterSHA
+        self.pushers = pushers
     }
 
     /// The longest delivery id recorded; providers send UUIDs.
@@ -86,9 +92,9 @@ extension LedgerTransaction {
             throw LedgerError(.invalidArgument, "a webhook delivery's body digest must be 'sha256:' and 64 lowercase hex digits")
         }
         let rows = try await query("""
-            INSERT INTO webhook_deliveries (provider, delivery_id, event, ref, outcome, body_digest, received_at)
+            INSERT INTO webhook_deliveries (provider, delivery_id, event, ref, outcome, body_digest, received_at, after_sha, pushers)
             VALUES (\(delivery.provider.rawValue), \(delivery.deliveryID), \(delivery.event), \(delivery.ref),
-                    \(delivery.outcome.rawValue), \(delivery.bodyDigest), \(now()))
+                    \(delivery.outcome.rawValue), \(delivery.bodyDigest), \(now()), \(delivery.afterSHA), \(delivery.pushers))
             ON CONFLICT (provider, delivery_id) DO NOTHING
             RETURNING \(unescaped: WebhookDelivery.columns)
             """)
@@ -104,6 +110,21 @@ extension LedgerTransaction {
             """)
         for try await row in rows { return try WebhookDelivery(row: row) }
         return nil
+    }
+
+    /// Who pushed any of `commits` to a watched branch, by the signed deliveries that triggered a
+    /// run (each person once, in the order first seen).
+    public func pushers(ofCommits commits: [String]) async throws -> [String] {
+        guard !commits.isEmpty else { return [] }
+        var people: [String] = []
+        let rows = try await query("""
+            SELECT pushers FROM webhook_deliveries
+            WHERE outcome = 'triggered' AND after_sha = ANY(\(commits)) ORDER BY received_at
+            """)
+        for try await pushers in rows.decode([String].self) {
+            for person in pushers where !people.contains(person) { people.append(person) }
+        }
+        return people
     }
 
     /// The latest deliveries, newest first.

@@ -108,7 +108,10 @@ struct WebhookIntake: Sendable {
             return ignored(provider, id: id, event: event, ref: push.ref, digest: digest, because: "\(watched) was deleted")
         }
         return Accepted(
-            delivery: NewWebhookDelivery(provider: provider, deliveryID: id, event: event, ref: push.ref, outcome: .triggered, bodyDigest: digest),
+            delivery: NewWebhookDelivery(
+                provider: provider, deliveryID: id, event: event, ref: push.ref, outcome: .triggered, bodyDigest: digest,
+                afterSHA: push.after, pushers: push.pushers
+            ),
             message: "a push to \(watched): the watcher reads the branch's tip from git now and runs \(pipeline) if it is new"
         )
     }
