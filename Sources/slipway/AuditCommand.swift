@@ -66,9 +66,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingFailures {
-                let key = try verifyingKey()
                 let checkpointPath = checkpointFile.map(absolute) ?? global.resolvedCheckpointPath
                 let (verification, headFound, checkpoints, unbound) = try await DatabaseSource.withLedger(global, signing: false) { ledger in
+                    // After connecting, so that a bad database URL is named first.
+                    let key = try verifyingKey()
                     let verification = try await ledger.verifyChain()
                     var found: Bool?
                     if let expectHead, verification.isIntact {

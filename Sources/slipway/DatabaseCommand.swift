@@ -11,21 +11,45 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply pending schema migrations (safe to run twice, and from several places at once)."
+            abstract: "Apply pending schema migrations (safe to run twice, and from several places at once).",
+            discussion: """
+                Migrations are applied by the role that owns the ledger's tables: --owner-url (or \
+                $SLIPWAY_OWNER_DATABASE_URL), else the database Slipway uses. --runtime-role NAME then grants the role \
+                Slipway runs as exactly what it needs (read, append, move run, promotion and step state; never change \
+                or delete events, approvals, checks or checkpoints); run it again after every upgrade. The embedded \
+                PostgreSQL does both by itself, as its owner, for its runtime role slipway_runtime.
+                """
         )
 
         @OptionGroup var global: GlobalOptions
 
+        @Option(name: .long, help: ArgumentHelp("The ledger's owner, as postgres://OWNER:PASSWORD@HOST:PORT/DATABASE. Default: $SLIPWAY_OWNER_DATABASE_URL, else the database Slipway uses.", valueName: "url"))
+        var ownerURL: String?
+
+        @Option(name: .long, help: ArgumentHelp("The role Slipway runs as, to grant its privileges to after migrating.", valueName: "name"))
+        var runtimeRole: String?
+
         func run() async throws {
             try await runReportingFailures {
-                let report = try await DatabaseSource.withLedger(global, schema: .unchecked) { ledger in
-                    try await ledger.migrate()
+                let logger = global.makeLogger()
+                let owner: DatabaseConfiguration
+                if let url = ownerURL ?? ProcessInfo.processInfo.environment["SLIPWAY_OWNER_DATABASE_URL"], !url.isEmpty {
+                    owner = try DatabaseConfiguration(url: url)
+                } else {
+                    let (configuration, embedded) = try await DatabaseSource.resolve(global, logger: logger)
+                    owner = embedded ? try await DatabaseSource.embeddedServer(global).ownerConfiguration(logger: logger) : configuration
+                }
+                let report = try await Ledger.withLedger(owner, logger: logger, schema: .unchecked) { ledger in
+                    let report = try await ledger.migrate()
+                    if let runtimeRole { try await ledger.grantRuntimeAccess(to: runtimeRole) }
+                    return report
                 }
                 if report.applied.isEmpty {
                     print("schema is at version \(report.currentVersion); nothing to apply")
                 } else {
                     print("applied migration\(report.applied.count == 1 ? "" : "s") \(report.applied.map(String.init).joined(separator: ", ")); schema is at version \(report.currentVersion)")
                 }
+                if let runtimeRole { print("granted the runtime privileges to \(runtimeRole)") }
             }
         }
     }

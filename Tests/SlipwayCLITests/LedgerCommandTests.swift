@@ -114,32 +114,36 @@ struct LedgerCommandTests {
     func auditVerify() async throws {
         try await TestDatabase.withFreshDatabase { configuration in
             try await Self.seed(configuration)
-            let ok = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url])
+            // The seed appends without a key: its events predate any checkpoint, which verify notes.
+            let state = try TemporaryDirectory()
+            _ = try LedgerSigningKey.loadOrCreate(at: state.path("ledger-signing.key"))
+            let ok = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--state-dir", state.path])
             #expect(ok.status == 0, "\(ok.stderr)")
             let lines = ok.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first == "ok: 12 events verified, chain intact")
-            let head = String(lines.last?.dropFirst("head: ".count) ?? "")
+            #expect(lines.contains("note: events 1–12 predate the first signed checkpoint: only the hash chain covers them"))
+            let head = String(lines.first { $0.hasPrefix("head: ") }?.dropFirst("head: ".count) ?? "")
             #expect(head.count == 64)
-            #expect(try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--expect-head", head]).status == 0)
+            #expect(try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--state-dir", state.path, "--expect-head", head]).status == 0)
 
             try await TestDatabase.execute(
                 "SET session_replication_role = replica",
                 "UPDATE events SET payload = replace(payload, 'rolled_back', 'succeeded') WHERE kind = 'promotion.status' AND payload LIKE '%rolled_back%'",
                 on: configuration
             )
-            let broken = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--output", "json"])
+            let broken = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--state-dir", state.path, "--output", "json"])
             #expect(broken.status == 1)
             let report = try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any]
             #expect(report?["intact"] as? Bool == false)
             let firstBreak = report?["firstBreak"] as? [String: Any]
             #expect(firstBreak?["seq"] as? Int == 8)
 
-            let text = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url])
+            let text = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--state-dir", state.path])
             #expect(text.stdout.hasPrefix("chain broken at event 8: the stored hash does not match the row's contents"))
 
             // Events removed from the end leave an intact but shorter chain: the recorded head catches it.
             try await TestDatabase.execute("SET session_replication_role = replica", "DELETE FROM events WHERE seq >= 5", on: configuration)
-            let truncated = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--expect-head", head])
+            let truncated = try SlipwayBinary.run(["audit", "verify", "--database-url", configuration.url, "--state-dir", state.path, "--expect-head", head])
             #expect(truncated.status == 1)
             #expect(truncated.stdout.contains("is not in it"))
         }

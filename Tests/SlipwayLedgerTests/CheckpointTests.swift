@@ -61,7 +61,7 @@ struct CheckpointTests {
             #expect(checkpoints.unsignedEvents == 0)
             #expect(checkpoints.latest?.lastSeq == 5)
             #expect(checkpoints.latest?.firstSeq == 4)
-            let kept = try #require(try CheckpointFile(path: signing.checkpointFile!).read())
+            let kept = try #require(try CheckpointFile(path: signing.checkpointFile!).read(ledger: configuration.ledgerName))
             #expect(kept.lastSeq == 5)
             #expect(kept.isSigned(by: signing.key.publicKey))
             #expect(events[2].seq == 3)
@@ -130,7 +130,7 @@ struct CheckpointTests {
             #expect(chain.isIntact)
             #expect(!checkpoints.ok)
             #expect(checkpoints.problems.contains {
-                $0.contains("kept in \(signing.checkpointFile!)") && $0.contains("reached event 5") && $0.contains("ends at event 3")
+                $0.contains("kept in \(signing.checkpointFile!) for \(configuration.ledgerName)") && $0.contains("reached event 5") && $0.contains("ends at event 3")
             })
         }
     }

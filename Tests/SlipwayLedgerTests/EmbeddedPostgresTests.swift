@@ -23,6 +23,20 @@ struct EmbeddedPostgresTests {
         #expect(first.password?.count == 32)
         let credentials = try FileManager.default.attributesOfItem(atPath: scratch.path("state/postgres/credentials"))
         #expect((credentials[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let ownerCredentials = try FileManager.default.attributesOfItem(atPath: scratch.path("state/postgres/owner-credentials"))
+        #expect((ownerCredentials[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // Slipway connects as the runtime role, which owns nothing and cannot turn the append-only trigger off.
+        #expect(first.username == EmbeddedPostgres.runtimeRole)
+        let owner = try await server.ownerConfiguration(logger: TestDatabase.logger)
+        #expect(owner.username != first.username && owner.password != first.password)
+        for statement in ["ALTER TABLE events DISABLE TRIGGER events_append_only", "UPDATE approvals SET approver = 'x'", "TRUNCATE events"] {
+            await #expect(throws: (any Error).self, "the runtime role should be refused: \(statement)") {
+                try await TestDatabase.execute(statement, on: first)
+            }
+        }
+        let owners = try await TestDatabase.column("SELECT DISTINCT tableowner::text FROM pg_tables WHERE schemaname = 'public'", on: owner)
+        #expect(owners == [owner.username])
 
         // The ledger works on it, and a second start reuses the running server.
         let version = try await Ledger.withLedger(first, logger: TestDatabase.logger) { ledger in try await ledger.schemaVersion() }

@@ -24,7 +24,7 @@ struct ApprovalWorld {
     var what: String { "promotion \(waiting) (\(Self.releaseID) to staging)" }
 
     static func seed(in fixture: ServeFixture) async throws -> ApprovalWorld {
-        try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger) { ledger in
+        try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger, signing: try .inStateDirectory(fixture.state.path)) { ledger in
             try await ledger.transaction { tx in
                 let run = try await tx.createRun(NewRun(
                     pipeline: "model-serve", commitSHA: String(repeating: "a", count: 40), branch: "main", trigger: .manual,
@@ -59,7 +59,7 @@ struct ApprovalWorld {
 
     /// A new API token for `user` in `groups`, as `slipway token create` makes one.
     func token(_ user: String, _ groups: [String]) async throws -> String {
-        try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger) { ledger in
+        try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger, signing: try .inStateDirectory(fixture.state.path)) { ledger in
             try await ledger.transaction { tx in
                 try await tx.createToken(user: user, groups: groups, expiresAt: nil, actor: "admin").token
             }

@@ -50,7 +50,10 @@ struct AuditLedger {
     static func with<T: Sendable>(
         _ fixture: ServeFixture, now: @escaping @Sendable () -> Date = { Date() }, _ body: (Ledger) async throws -> T
     ) async throws -> T {
-        try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger, now: now, body)
+        // Signed with the server's key, as another Slipway process on the same state directory would.
+        try await Ledger.withLedger(
+            fixture.database, logger: TestDatabase.logger, signing: try .inStateDirectory(fixture.state.path), now: now, body
+        )
     }
 
     /// A 40-character SHA starting with `prefix`.

@@ -149,10 +149,10 @@ extension Ledger {
 
         if let checkpointFile {
             do {
-                if let kept = try CheckpointFile(path: checkpointFile).read() {
+                if let kept = try CheckpointFile(path: checkpointFile).read(ledger: configuration.ledgerName) {
                     try await check(kept, keptIn: checkpointFile, against: publicKey, headSeq: headSeq, stored: stored, report: &report)
                 } else if report.checkpoints > 0 {
-                    report.notes.append("there is no checkpoint file at \(checkpointFile): only the database's checkpoints were checked (a removed tail together with its checkpoints would go unnoticed)")
+                    report.notes.append("\(checkpointFile) keeps no checkpoint of \(configuration.ledgerName): only the database's checkpoints were checked (a removed tail together with its checkpoints would go unnoticed)")
                 }
             } catch let error as LedgerError {
                 problem(error.message)
@@ -165,7 +165,7 @@ extension Ledger {
         _ kept: ChainCheckpoint, keptIn path: String, against publicKey: LedgerPublicKey, headSeq: Int64?,
         stored: [Int64: ChainCheckpoint], report: inout CheckpointVerification
     ) async throws {
-        let label = "the \(kept.label.replacingOccurrences(of: "checkpoint ", with: "checkpoint #", options: .anchored)) kept in \(path)"
+        let label = "the \(kept.label.replacingOccurrences(of: "checkpoint ", with: "checkpoint #", options: .anchored)) kept in \(path) for \(configuration.ledgerName)"
         guard kept.isSigned(by: publicKey) else {
             report.problems.append("\(label) is not signed by the key given (\(publicKey.id)): it was forged, or belongs to another key")
             return

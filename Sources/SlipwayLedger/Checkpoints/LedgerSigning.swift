@@ -17,4 +17,12 @@ public struct LedgerSigning: Sendable {
     /// `<state>/ledger-checkpoint.json`.
     public static func defaultKeyPath(stateDirectory: String) -> String { stateDirectory + "/ledger-signing.key" }
     public static func defaultCheckpointPath(stateDirectory: String) -> String { stateDirectory + "/ledger-checkpoint.json" }
+
+    /// The key and checkpoint file at their default places under `stateDirectory`, the key made when missing.
+    public static func inStateDirectory(_ stateDirectory: String) throws -> LedgerSigning {
+        LedgerSigning(
+            key: try LedgerSigningKey.loadOrCreate(at: defaultKeyPath(stateDirectory: stateDirectory)),
+            checkpointFile: defaultCheckpointPath(stateDirectory: stateDirectory)
+        )
+    }
 }

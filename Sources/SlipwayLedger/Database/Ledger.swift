@@ -96,7 +96,7 @@ public final class Ledger: Sendable {
             }
             if let checkpoint, let path = signing?.checkpointFile {
                 do {
-                    try await CheckpointFile(path: path).advance(to: checkpoint)
+                    try await CheckpointFile(path: path).advance(ledger: configuration.ledgerName, to: checkpoint)
                 } catch {
                     // The transaction committed, and its checkpoint is in the database; the file is the second copy.
                     logger.warning("cannot write the checkpoint file", metadata: ["path": "\(path)", "error": "\(error)"])

@@ -8,14 +8,18 @@ import PostgresNIO
 /// `pg_ctl` on a free loopback port, and reused by every later start. It keeps
 /// running between commands; `slipway db stop` stops it.
 ///
-/// The cluster uses password authentication; the generated password is kept in
-/// `credentials` (mode 0600) beside the data. As root, the server runs as an
-/// unprivileged user (`postgres` when it exists, else `nobody`), since
-/// PostgreSQL refuses to run as root.
+/// The cluster uses password authentication and two roles: `slipway`, the owner, which
+/// creates the database and applies migrations (its password in `owner-credentials`), and
+/// `slipway_runtime`, which Slipway connects as (its password in `credentials`): it may read
+/// and append, move the state of runs, promotions and steps, and nothing else (``RuntimeRole``).
+/// Both files are mode 0600. As root, the server runs as an unprivileged user (`postgres` when
+/// it exists, else `nobody`), since PostgreSQL refuses to run as root.
 public struct EmbeddedPostgres: Sendable {
     public let directory: String
     public static let databaseName = "slipway"
     static let superuser = "slipway"
+    /// The role Slipway runs as.
+    public static let runtimeRole = "slipway_runtime"
 
     public init(directory: String) {
         self.directory = directory
@@ -24,7 +28,10 @@ public struct EmbeddedPostgres: Sendable {
     var dataDirectory: String { directory + "/data" }
     var socketDirectory: String { directory + "/run" }
     var logFile: String { directory + "/postgres.log" }
+    /// The runtime role's password: what Slipway reads to connect.
     var credentialsFile: String { directory + "/credentials" }
+    /// The owner's password: for migrations and grants.
+    var ownerCredentialsFile: String { directory + "/owner-credentials" }
     var portFile: String { directory + "/port" }
 
     /// The user the server runs as: ourselves, or an unprivileged one when we are root.
@@ -62,20 +69,88 @@ public struct EmbeddedPostgres: Sendable {
         let binaries = try PostgresBinaries.locate()
         if state() == .notCreated {
             try await create(binaries, logger: logger)
+        } else if !FileManager.default.fileExists(atPath: ownerCredentialsFile) {
+            // A cluster made before the two roles: its one password is the owner's.
+            guard rename(credentialsFile, ownerCredentialsFile) == 0 else {
+                throw LedgerError(.embeddedServer, "cannot move \(credentialsFile) to \(ownerCredentialsFile)", cause: String(cString: strerror(errno)))
+            }
         }
-        let password = try String(contentsOfFile: credentialsFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let port: Int
         if let running = runningPort() {
             port = running
         } else {
             port = try await startServer(binaries, logger: logger)
         }
-        let configuration = DatabaseConfiguration(
-            host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: password,
+        let owner = try ownerConfiguration(port: port)
+        try await ensureDatabase(owner, logger: logger)
+        let runtime = try await ensureRuntimeRole(owner, logger: logger)
+        try await migrateAsOwner(owner, logger: logger)
+        return runtime
+    }
+
+    /// How the owner reaches the running cluster (for migrations and grants; Slipway itself runs as the runtime role).
+    public func ownerConfiguration(logger: Logger) async throws -> DatabaseConfiguration {
+        _ = try await start(logger: logger)
+        guard let port = runningPort() else { throw LedgerError(.embeddedServer, "the embedded PostgreSQL in \(dataDirectory) is not running") }
+        return try ownerConfiguration(port: port)
+    }
+
+    func ownerConfiguration(port: Int) throws -> DatabaseConfiguration {
+        DatabaseConfiguration(
+            host: "127.0.0.1", port: port, username: EmbeddedPostgres.superuser, password: try readSecret(ownerCredentialsFile),
             database: EmbeddedPostgres.databaseName, tls: .disable
         )
-        try await ensureDatabase(configuration, logger: logger)
-        return configuration
+    }
+
+    private func readSecret(_ path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw LedgerError(.embeddedServer, "cannot read \(path) (it should be readable by whoever runs slipway, and nobody else)")
+        }
+    }
+
+    /// Makes the runtime role the first time (its password in `credentials`), and returns how to reach the ledger as it.
+    private func ensureRuntimeRole(_ owner: DatabaseConfiguration, logger: Logger) async throws -> DatabaseConfiguration {
+        var password = FileManager.default.fileExists(atPath: credentialsFile) ? try readSecret(credentialsFile) : nil
+        try await Ledger.withMaintenanceConnection(owner, logger: logger) { connection in
+            var exists = false
+            for try await _ in try await connection.query("SELECT 1 FROM pg_roles WHERE rolname = \(EmbeddedPostgres.runtimeRole)", logger: logger) {
+                exists = true
+            }
+            if exists, password != nil { return }
+            let secret = password ?? EmbeddedPostgres.generatePassword()
+            // CREATE ROLE takes no bound parameters; the password is our own, letters and digits only.
+            guard secret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw LedgerError(.embeddedServer, "the password in \(credentialsFile) has characters other than letters and digits; remove the file to make a new one")
+            }
+            let verb = exists ? "ALTER" : "CREATE"
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "\(verb) ROLE \(EmbeddedPostgres.runtimeRole) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '\(secret)'"),
+                logger: logger
+            )
+            password = secret
+        }
+        if !FileManager.default.fileExists(atPath: credentialsFile), let password {
+            try writePrivateFile(credentialsFile, password + "\n")
+        }
+        return DatabaseConfiguration(
+            host: "127.0.0.1", port: owner.port, username: EmbeddedPostgres.runtimeRole, password: password,
+            database: EmbeddedPostgres.databaseName, tls: .disable
+        )
+    }
+
+    /// Applies pending migrations as the owner and grants the runtime role what it needs, when
+    /// either is due (a new binary, a new cluster); otherwise one quick check.
+    private func migrateAsOwner(_ owner: DatabaseConfiguration, logger: Logger) async throws {
+        try await Ledger.withLedger(owner, logger: logger, schema: .unchecked) { ledger in
+            let report = try await ledger.migrate()
+            var due = !report.applied.isEmpty
+            if !due { due = try await ledger.runtimeAccessIsIncomplete(for: EmbeddedPostgres.runtimeRole) }
+            if due {
+                try await ledger.grantRuntimeAccess(to: EmbeddedPostgres.runtimeRole)
+            }
+        }
     }
 
     /// Stops a running cluster; stopping a stopped one does nothing.
@@ -95,7 +170,7 @@ public struct EmbeddedPostgres: Sendable {
         try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try files.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
         let password = EmbeddedPostgres.generatePassword()
-        try writePrivateFile(credentialsFile, password + "\n")
+        try writePrivateFile(ownerCredentialsFile, password + "\n")
         // initdb reads the superuser's password from a file only the server's user can read.
         let passwordFile = directory + "/.initdb-password"
         try writePrivateFile(passwordFile, password + "\n")

@@ -13,6 +13,13 @@ extension Ledger {
     public func migrate() async throws -> MigrationReport {
         try await transaction { tx in
             try await tx.query("SELECT pg_advisory_xact_lock(\(LedgerSchema.migrationLockKey))")
+            // Nothing pending: touch no DDL, so the runtime role (which may not) starts as well as the owner.
+            let before = try await tx.appliedMigrations()
+            try Ledger.checkCompatible(before)
+            if !before.isEmpty, LedgerSchema.migrations.allSatisfy({ before[$0.version] != nil }) {
+                return MigrationReport(applied: [], currentVersion: before.keys.max() ?? 0)
+            }
+            try await tx.requireMayMigrate()
             try await tx.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version     integer PRIMARY KEY,
@@ -78,6 +85,37 @@ extension Ledger {
 }
 
 extension LedgerTransaction {
+    /// Fails, saying what to run, when the connected user cannot apply migrations: it does not
+    /// own the ledger's tables (the runtime role) or may not create tables.
+    func requireMayMigrate() async throws {
+        var owner: String?
+        var user = ""
+        var mayCreate = false
+        for try await (tableOwner, current, create) in try await query("""
+            SELECT (SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass('schema_migrations')),
+                   current_user::text, has_schema_privilege('public', 'CREATE')
+            """).decode((String?, String, Bool).self) {
+            owner = tableOwner
+            user = current
+            mayCreate = create
+        }
+        var superuser = false
+        for try await flag in try await query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").decode(Bool.self) { superuser = flag }
+        if superuser { return }
+        if let owner, owner != user {
+            throw LedgerError(.configuration, """
+                the ledger has migrations to apply, and '\(user)' may not apply them (the tables belong to '\(owner)'): \
+                run `slipway db migrate` as the owner (--owner-url, or $SLIPWAY_OWNER_DATABASE_URL)
+                """)
+        }
+        if owner == nil, !mayCreate {
+            throw LedgerError(.configuration, """
+                '\(user)' may not create the ledger's tables in schema public: run `slipway db migrate` as the role that \
+                will own them (--owner-url), with --runtime-role for the role Slipway runs as
+                """)
+        }
+    }
+
     /// version → checksum of every applied migration; empty on a new database.
     func appliedMigrations() async throws -> [Int: String] {
         let exists = try await query("SELECT to_regclass('schema_migrations') IS NOT NULL")

@@ -150,10 +150,14 @@ struct AuditRoutes: RouteGroup {
         var firstBreak: ChainVerification.Break?
         var expectedHead: String?
         var expectedHeadFound: Bool?
+        /// The signed checkpoints, checked with the server's signing key; nil when it has none.
+        var checkpoints: CheckpointVerification?
+        /// Rows gates would act on that no event records (gates ignore them).
+        var unboundFacts: [UnboundFact]
         var message: String
 
         enum CodingKeys: String, CodingKey {
-            case ok, intact, events, headHash, firstBreak, expectedHead, expectedHeadFound, message
+            case ok, intact, events, headHash, firstBreak, expectedHead, expectedHeadFound, checkpoints, unboundFacts, message
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -165,6 +169,8 @@ struct AuditRoutes: RouteGroup {
             try container.encode(firstBreak, forKey: .firstBreak)
             try container.encode(expectedHead, forKey: .expectedHead)
             try container.encode(expectedHeadFound, forKey: .expectedHeadFound)
+            try container.encode(checkpoints, forKey: .checkpoints)
+            try container.encode(unboundFacts, forKey: .unboundFacts)
             try container.encode(message, forKey: .message)
         }
     }
@@ -180,18 +186,32 @@ struct AuditRoutes: RouteGroup {
         if let expectHead, verification.isIntact {
             found = try await ledger.containsEvent(hash: expectHead)
         }
+        var checkpoints: CheckpointVerification?
+        if let signing = ledger.signing {
+            checkpoints = try await ledger.verifyCheckpoints(
+                publicKey: signing.key.publicKey, checkpointFile: signing.checkpointFile, chain: verification
+            )
+        }
+        let unbound = try await ledger.unboundFacts()
         let message: String
         if let failure = verification.firstBreak {
             message = "chain broken at event \(failure.seq): \(failure.reason); events before it verify, nothing from event \(failure.seq) on can be trusted"
         } else if found == false {
             message = "the chain of \(verification.checked) events verifies, but the expected head is not in it: events were removed or the ledger was replaced"
+        } else if let problem = checkpoints?.problems.first {
+            message = "the chain of \(verification.checked) events verifies, but a signed checkpoint does not: \(problem)"
+        } else if let fact = unbound.first {
+            message = "the chain of \(verification.checked) events verifies, but \(fact.description)"
+        } else if let latest = checkpoints?.latest {
+            message = "\(verification.checked) event\(verification.checked == 1 ? "" : "s") verified, chain intact; latest signed \(latest.label)"
         } else {
-            message = "\(verification.checked) event\(verification.checked == 1 ? "" : "s") verified, chain intact"
+            let unchecked = checkpoints == nil ? " (no signing key: checkpoints not checked)" : ""
+            message = "\(verification.checked) event\(verification.checked == 1 ? "" : "s") verified, chain intact\(unchecked)"
         }
         return try AuditJSON.response(ChainReport(
-            ok: verification.isIntact && found != false, intact: verification.isIntact, events: verification.checked,
-            headHash: verification.headHash, firstBreak: verification.firstBreak, expectedHead: expectHead,
-            expectedHeadFound: found, message: message
+            ok: verification.isIntact && found != false && checkpoints?.ok != false && unbound.isEmpty, intact: verification.isIntact,
+            events: verification.checked, headHash: verification.headHash, firstBreak: verification.firstBreak, expectedHead: expectHead,
+            expectedHeadFound: found, checkpoints: checkpoints, unboundFacts: unbound, message: message
         ))
     }
 }
