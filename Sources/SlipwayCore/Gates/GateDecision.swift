@@ -17,10 +17,12 @@ public struct GateDecision: Sendable, Equatable {
     public var at: Date
     /// Set when the approval overrides a freeze window: why it had to ship now.
     public var breakGlassReason: String?
+    /// The person's verified email (an identity provider's claim); nil for API tokens.
+    public var email: String?
 
     public init(
         user: String, groups: Set<String> = [], verdict: Verdict, comment: String? = nil, release: ReleaseBinding, at: Date,
-        breakGlassReason: String? = nil
+        breakGlassReason: String? = nil, email: String? = nil
     ) {
         self.user = user
         self.groups = groups
@@ -29,6 +31,7 @@ public struct GateDecision: Sendable, Equatable {
         self.release = release
         self.at = at
         self.breakGlassReason = breakGlassReason
+        self.email = email
     }
 
     public var isBreakGlass: Bool { breakGlassReason != nil }

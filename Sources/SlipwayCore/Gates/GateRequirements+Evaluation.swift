@@ -97,7 +97,7 @@ extension GateRequirements {
                 why = .notAnApprover
             } else if decision.release != facts.release {
                 why = .otherRelease
-            } else if approvals.forbidSelfApproval, let reason = selfApproval(by: user, facts: facts) {
+            } else if approvals.forbidSelfApproval, let reason = selfApproval(by: user, email: decision.email, facts: facts) {
                 why = .selfApproval(reason)
             } else if approvals.hasExpired(decision, at: now) {
                 why = .expired

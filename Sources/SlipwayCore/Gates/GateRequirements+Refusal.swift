@@ -8,13 +8,19 @@ public struct GateDecisionRequest: Sendable, Equatable {
     public var comment: String?
     /// Set to override a freeze window (`--break-glass --reason`).
     public var breakGlassReason: String?
+    /// The person's verified email (an identity provider's claim); self-approval compares it too.
+    public var email: String?
 
-    public init(user: String, groups: Set<String>, verdict: GateDecision.Verdict, comment: String? = nil, breakGlassReason: String? = nil) {
+    public init(
+        user: String, groups: Set<String>, verdict: GateDecision.Verdict, comment: String? = nil, breakGlassReason: String? = nil,
+        email: String? = nil
+    ) {
         self.user = user
         self.groups = groups
         self.verdict = verdict
         self.comment = comment
         self.breakGlassReason = breakGlassReason
+        self.email = email
     }
 }
 
@@ -58,7 +64,7 @@ extension GateRequirements {
             if !approvals.admits(user: user, groups: request.groups) {
                 return "\(user) is not one of the approvers (\(ApprovalTally.describe(approvals.approvers)))"
             }
-            if approvals.forbidSelfApproval, let reason = selfApproval(by: user, facts: facts) {
+            if approvals.forbidSelfApproval, let reason = selfApproval(by: user, email: request.email, facts: facts) {
                 return "\(user) may not approve this release: \(user) \(reason) (the approval policy forbids self-approval)"
             }
             if tally(facts, at: now)?.counted.contains(user) == true {

@@ -22,15 +22,20 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
     /// Why glass was broken.
     public var reason: String?
     public var tokenID: Int64?
+    /// The identity provider and the person's id there, when a verified JWT made the decision.
+    public var issuer: String?
+    public var subject: String?
+    /// The verified email of an outside identity.
+    public var email: String?
 
     static let columns = """
         a.id, a.promotion_id, a.approver, a.approver_groups, a.decision, a.comment, a.release::text, a.release_digest, \
-        a.created_at, a.expires_at, a.break_glass, a.reason, a.token_id
+        a.created_at, a.expires_at, a.break_glass, a.reason, a.token_id, a.issuer, a.subject, a.email
         """
 
     init(row: PostgresRow) throws {
-        let (id, promotion, user, groups, decision, comment, release, digest, created, expires, breakGlass, reason, token) = try row.decode(
-            (Int64, Int64, String, [String], String, String?, String, String, Date, Date?, Bool, String?, Int64?).self
+        let (id, promotion, user, groups, decision, comment, release, digest, created, expires, breakGlass, reason, token, issuer, subject, email) = try row.decode(
+            (Int64, Int64, String, [String], String, String?, String, String, Date, Date?, Bool, String?, Int64?, String?, String?, String?).self
         )
         self.id = id
         self.promotionID = promotion
@@ -46,13 +51,16 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
         self.breakGlass = breakGlass
         self.reason = reason
         self.tokenID = token
+        self.issuer = issuer
+        self.subject = subject
+        self.email = email
     }
 
     /// The decision as a gate weighs it.
     public var decision: GateDecision {
         GateDecision(
             user: user, groups: Set(groups), verdict: verdict, comment: comment, release: release, at: createdAt,
-            breakGlassReason: breakGlass ? (reason ?? "") : nil
+            breakGlassReason: breakGlass ? (reason ?? "") : nil, email: email
         )
     }
 }

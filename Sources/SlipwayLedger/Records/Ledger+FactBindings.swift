@@ -25,6 +25,8 @@ extension LedgerTransaction {
         AND e.kind LIKE 'approval.%' AND (e.payload::jsonb ->> 'approval') = a.id::text
         AND (e.payload::jsonb ->> 'user') = a.approver AND (e.payload::jsonb ->> 'decision') = a.decision
         AND (e.payload::jsonb ->> 'releaseDigest') = a.release_digest
+        AND (e.payload::jsonb ->> 'issuer') IS NOT DISTINCT FROM a.issuer
+        AND (e.payload::jsonb ->> 'subject') IS NOT DISTINCT FROM a.subject
         """
 
     /// Every decision recorded for a promotion, oldest first, split by whether its event is in
@@ -67,29 +69,36 @@ extension LedgerTransaction {
     }
 
     /// Records a decision bound to its event: the event (naming the row's id, taken first from
-    /// the sequence) is appended, then the row is inserted with the event's seq and hash.
+    /// the sequence, and the decider's token or outside identity) is appended, then the row is
+    /// inserted with the event's seq and hash.
     func insertBoundApproval(
-        promotionID: Int64, request: GateDecisionRequest, token: APITokenRecord, release: ReleaseBinding, at: Date, expiresAt: Date?
+        promotionID: Int64, request: GateDecisionRequest, decider: GateDecider, release: ReleaseBinding, at: Date, expiresAt: Date?
     ) async throws -> ApprovalRecord {
         var id: Int64?
         for try await value in try await query("SELECT nextval(pg_get_serial_sequence('approvals', 'id'))").decode(Int64.self) { id = value }
         guard let id else { throw LedgerError(.query, "no id for a new approval of promotion \(promotionID)") }
         let breakGlass = request.breakGlassReason != nil
         var payload: [String: JSONValue] = [
-            "approval": .number(Double(id)), "user": .string(token.user), "groups": .array(token.groups.sorted().map { .string($0) }),
+            "approval": .number(Double(id)), "user": .string(decider.user), "groups": .array(decider.groups.sorted().map { .string($0) }),
             "decision": .string(request.verdict.rawValue), "release": release.json, "releaseDigest": .string(release.digest),
-            "token": .number(Double(token.id)), "breakGlass": .bool(breakGlass),
+            "breakGlass": .bool(breakGlass),
         ]
+        if let token = decider.tokenID { payload["token"] = .number(Double(token)) }
+        if let issuer = decider.issuer { payload["issuer"] = .string(issuer) }
+        if let subject = decider.subject { payload["subject"] = .string(subject) }
+        if let email = decider.email { payload["email"] = .string(email) }
         if let comment = request.comment { payload["comment"] = .string(comment) }
         if let reason = request.breakGlassReason { payload["reason"] = .string(reason) }
         let kind = breakGlass ? "approval.break_glass" : "approval.\(request.verdict.rawValue)"
-        let event = try await appendEvent(NewEvent(actor: token.user, kind: kind, subject: "promotion/\(promotionID)", payload: .object(payload)))
+        let event = try await appendEvent(NewEvent(actor: decider.user, kind: kind, subject: "promotion/\(promotionID)", payload: .object(payload)))
         let inserted = try await query("""
             INSERT INTO approvals AS a (id, promotion_id, approver, approver_groups, decision, comment, release, release_digest,
-                                        created_at, expires_at, break_glass, reason, token_id, event_seq, event_hash)
-            VALUES (\(id), \(promotionID), \(token.user), \(token.groups.sorted()), \(request.verdict.rawValue), \(request.comment),
+                                        created_at, expires_at, break_glass, reason, token_id, event_seq, event_hash,
+                                        issuer, subject, email)
+            VALUES (\(id), \(promotionID), \(decider.user), \(decider.groups.sorted()), \(request.verdict.rawValue), \(request.comment),
                     \(StepRecord.text(release.json))::jsonb, \(release.digest), \(at), \(expiresAt),
-                    \(breakGlass), \(request.breakGlassReason), \(token.id), \(event.seq), \(event.hash))
+                    \(breakGlass), \(request.breakGlassReason), \(decider.tokenID), \(event.seq), \(event.hash),
+                    \(decider.issuer), \(decider.subject), \(decider.email))
             RETURNING \(unescaped: ApprovalRecord.columns)
             """)
         for try await row in inserted { return try ApprovalRecord(row: row) }

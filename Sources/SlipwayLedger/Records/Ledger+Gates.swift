@@ -92,11 +92,20 @@ extension LedgerTransaction {
         return facts
     }
 
-    /// Records `request` about promotion `promotionID`'s gate, made with `token`, if the gate's
-    /// rules allow it (otherwise `.forbidden`, saying why), and tells every runner listening on
-    /// ``Ledger/gateChannel`` — when this transaction commits — so the gate moves at once.
+    /// Records `request` about promotion `promotionID`'s gate, made with `token`
+    /// (``recordGateDecision(promotionID:_:decider:)`` with the token's person).
     public func recordGateDecision(
         promotionID: Int64, _ request: GateDecisionRequest, token: APITokenRecord
+    ) async throws -> RecordedDecision {
+        try await recordGateDecision(promotionID: promotionID, request, decider: GateDecider(token: token))
+    }
+
+    /// Records `request` about promotion `promotionID`'s gate, made by `decider` (an API token's
+    /// person or an outside identity), if the gate's rules allow it (otherwise `.forbidden`,
+    /// saying why), and tells every runner listening on ``Ledger/gateChannel`` — when this
+    /// transaction commits — so the gate moves at once.
+    public func recordGateDecision(
+        promotionID: Int64, _ request: GateDecisionRequest, decider: GateDecider
     ) async throws -> RecordedDecision {
         var locked: PromotionRecord?
         for try await row in try await query("SELECT \(unescaped: PromotionRecord.columns) FROM promotions p WHERE p.id = \(promotionID) FOR UPDATE") {
@@ -123,15 +132,15 @@ extension LedgerTransaction {
         let facts = try await gateFacts(promotionID: promotionID, requirements: requirements)
         let at = now()
         let request = GateDecisionRequest(
-            user: token.user, groups: Set(token.groups), verdict: request.verdict, comment: request.comment,
-            breakGlassReason: request.breakGlassReason
+            user: decider.user, groups: Set(decider.groups), verdict: request.verdict, comment: request.comment,
+            breakGlassReason: request.breakGlassReason, email: decider.email
         )
         if let refusal = requirements.refusal(of: request, facts: facts, at: at) {
             throw LedgerError(.forbidden, "\(what): \(refusal)")
         }
         let expiresAt = request.verdict == .approved ? requirements.approvals?.expiry(ofApprovalAt: at) : nil
         let approval = try await insertBoundApproval(
-            promotionID: promotionID, request: request, token: token, release: facts.release, at: at, expiresAt: expiresAt
+            promotionID: promotionID, request: request, decider: decider, release: facts.release, at: at, expiresAt: expiresAt
         )
         try await query("SELECT pg_notify(\(Ledger.gateChannel), \(String(promotionID)))")
         var decided = facts

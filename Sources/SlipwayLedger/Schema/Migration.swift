@@ -24,7 +24,7 @@ public struct Migration: Sendable {
 
 /// Every migration this binary knows, oldest first. Append; never edit one that shipped.
 public enum LedgerSchema {
-    public static let migrations: [Migration] = [initial, scans, approvals, webhookDeliveries, auditIndexes, policies, checkpoints, factBindings, pushers]
+    public static let migrations: [Migration] = [initial, scans, approvals, webhookDeliveries, auditIndexes, policies, checkpoints, factBindings, deciderIdentities, pushers]
 
     public static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
 
