@@ -31,7 +31,10 @@ public final class ReleaseServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         recorder = RunMetricsRecorder(ledger: ledger, metrics: metrics, logger: logger)
-        authenticator = LedgerTokenAuthenticator(ledger: ledger)
+        authenticator = BearerAuthenticator(
+            tokens: LedgerTokenAuthenticator(ledger: ledger),
+            oidc: configuration.oidc.map { OIDCAuthenticator(configuration: $0, logger: logger) }
+        )
     }
 
     /// Hands what a run reports to the metrics; pass it into the ``RunCoordinator``'s progress.

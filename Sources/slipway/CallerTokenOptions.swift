@@ -4,13 +4,21 @@ import SlipwayCore
 import SlipwayLedger
 import SlipwayServer
 
-/// Who is deciding: the API token given with --token or in SLIPWAY_TOKEN, never a bare name.
+/// Who is deciding: the API token (or, with --server, the identity provider's JWT) given with
+/// --token or in SLIPWAY_TOKEN, never a bare name. The CLI sends it as it is; the server decides
+/// what it is.
 struct CallerTokenOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Your API token (from `slipway token create`). Default: $SLIPWAY_TOKEN, which keeps it out of the process list.",
-        valueName: "slw_…"
+        "Your API token (from `slipway token create`), or with --server a JWT from the identity provider. Default: $SLIPWAY_TOKEN, which keeps it out of the process list.",
+        valueName: "token"
     ))
     var token: String?
+
+    /// Whether `secret` is a JWT (three dot-separated parts) rather than an API token: only a
+    /// server configured with --oidc-issuer can check one.
+    static func looksLikeJWT(_ secret: String) -> Bool {
+        !secret.hasPrefix("slw_") && secret.split(separator: ".", omittingEmptySubsequences: false).count == 3
+    }
 
     /// The token to present; `purpose` says what needs it (`deciding at a gate needs your API token`).
     func resolved(_ purpose: String = "deciding at a gate") throws -> String {
@@ -36,6 +44,9 @@ enum GateDecisionRecorder {
             )
             answer = try await APIClient(server: base, token: secret).decide(promotionID: promotionID, body)
         } else {
+            if CallerTokenOptions.looksLikeJWT(secret) {
+                throw CommandError("that token is a JWT from an identity provider, which only `slipway serve` checks: pass --server URL (or set SLIPWAY_SERVER)")
+            }
             answer = GateDecisionAnswer(try await DatabaseSource.withLedger(global) { ledger in
                 try await ledger.transaction { tx -> RecordedDecision in
                     let caller = try await tx.authenticate(token: secret)

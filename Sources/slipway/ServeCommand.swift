@@ -54,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
     ))
     var readerGroups: [String] = []
 
+    @OptionGroup var oidc: OIDCOptions
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8443")
@@ -65,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--interval \(interval): expected a duration such as 30s or 5m")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        _ = try oidc.configuration()
     }
 
     func run() async throws {
@@ -84,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.secrets = WebhookSecrets.fromEnvironment()
             configuration.maxBodyBytes = maxBodyBytes
             if !readerGroups.isEmpty { configuration.access.readerGroups = readerGroups }
+            configuration.oidc = try oidc.configuration()
             let printer = ProgressPrinter()
             let repository = try source.repositoryPath()
             let logger = global.makeLogger()
@@ -110,6 +114,9 @@ struct ServeCommand: AsyncParsableCommand {
                     ) { environment, report in printer.print(drift: report, in: environment) }
                     let hooks = [("github", configuration.secrets.github), ("gitlab", configuration.secrets.gitlab)]
                         .map { name, secret in "/hooks/\(name) \(secret == nil ? "off" : "on")" }.joined(separator: ", ")
+                    if let oidc = configuration.oidc {
+                        printer.line("accepting JWTs from \(oidc.issuer) for \(oidc.audience) (keys: \(oidc.jwks)) besides API tokens")
+                    }
                     printer.line("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(pollEvery)); \(hooks)")
                     try await server.run(
                         trigger: PipelineTrigger(watcher: watcher, interval: pollEvery) { poll in printer.print(poll) },

@@ -15,18 +15,26 @@ extension SlipwayServe {
             var status: Int
             var headers: HTTPHeaders
             var body: String
-            var cookie: String? { headers["Set-Cookie"].first }
+            /// The Set-Cookie of the session cookie.
+            var cookie: String? { headers["Set-Cookie"].first { $0.hasPrefix("slipway_session=") } }
+            var cookies: [String] { headers["Set-Cookie"] }
+            /// The session id the response set.
+            var session: String? {
+                cookie.flatMap { $0.split(separator: ";").first }.map { String($0.dropFirst("slipway_session=".count)) }
+                    .flatMap { $0.isEmpty ? nil : $0 }
+            }
         }
 
         /// A client that shows redirects instead of following them.
         static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
 
         static func request(
-            _ method: HTTPMethod, _ url: String, session token: String? = nil, form: [(String, String)]? = nil
+            _ method: HTTPMethod, _ url: String, session: String? = nil, cookies: [String] = [], form: [(String, String)]? = nil
         ) async throws -> Page {
             var request = HTTPClientRequest(url: url)
             request.method = method
-            if let token { request.headers.add(name: "Cookie", value: "slipway_session=\(token)") }
+            let all = (session.map { ["slipway_session=\($0)"] } ?? []) + cookies
+            if !all.isEmpty { request.headers.add(name: "Cookie", value: all.joined(separator: "; ")) }
             if let form {
                 request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
                 request.body = .bytes(ByteBuffer(string: Self.encode(form)))
@@ -42,6 +50,24 @@ extension SlipwayServe {
             return form.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
         }
 
+        /// The sign-in form's CSRF value and the cookie that goes with it, from `GET /ui/login`.
+        static func signInForm(_ base: String) async throws -> (field: String, cookie: String) {
+            let page = try await request(.GET, base + "/ui/login")
+            let field = try #require(csrf(in: page), "no CSRF field on the sign-in form: \(page.body)")
+            let set = try #require(page.cookies.first { $0.hasPrefix("slipway_signin=") }, "no sign-in cookie: \(page.cookies)")
+            let cookie = try #require(set.split(separator: ";").first.map(String.init))
+            #expect(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/ui"), "\(set)")
+            return (field, cookie)
+        }
+
+        /// Signs in with `token` through the form, as a browser does; the session id.
+        static func signIn(_ base: String, token: String) async throws -> String {
+            let form = try await signInForm(base)
+            let page = try await request(.POST, base + "/ui/login", cookies: [form.cookie], form: [("csrf", form.field), ("token", token)])
+            #expect(page.status == 303, "signing in: \(page.status) \(page.body)")
+            return try #require(page.session, "no session cookie: \(page.cookies)")
+        }
+
         /// The CSRF value the page's forms carry.
         static func csrf(in page: Page) -> String? {
             guard let range = page.body.range(of: #"name="csrf" value=""#) else { return nil }
@@ -52,7 +78,7 @@ extension SlipwayServe {
         func sessionsAndRoles() async throws {
             try await ApprovalWorld.with { world in
                 let base = world.fixture.baseURL
-                let dev = try await world.token("dave", ["developers"])
+                let dev = try await Self.signIn(base, token: try await world.token("dave", ["developers"]))
                 #expect(try await Self.request(.GET, base + "/ui/login").status == 200)
                 let root = try await Self.request(.GET, base + "/ui")
                 #expect(root.status == 303 && root.headers["Location"].first == "/ui/pending")
@@ -60,8 +86,9 @@ extension SlipwayServe {
                     let anonymous = try await Self.request(.GET, base + path)
                     #expect(anonymous.status == 401, "\(path)")
                     #expect(anonymous.body.contains(#"<input id="token" name="token""#), "\(path) shows the sign-in form")
-                    let unknown = try await Self.request(.GET, base + path, session: "slw_" + String(repeating: "x", count: 43))
+                    let unknown = try await Self.request(.GET, base + path, session: WebSessionShape.random())
                     #expect(unknown.status == 401, "\(path)")
+                    #expect(unknown.body.contains("Your session has ended; sign in again."), "\(path)")
                     #expect(unknown.cookie?.contains("Max-Age=0") == true, "a bad session cookie is cleared")
                     let developer = try await Self.request(.GET, base + path, session: dev)
                     #expect(developer.status == 403, "\(path)")
@@ -73,34 +100,86 @@ extension SlipwayServe {
             }
         }
 
-        @Test("signing in checks the token and keeps it in an HttpOnly, SameSite=Strict cookie; signing out clears it")
+        @Test("signing in with an API token checks it and starts a server-side session: the HttpOnly, SameSite=Strict cookie holds a random session id, never the token; signing out ends the session on the server")
         func signingIn() async throws {
             try await ApprovalWorld.with { world in
                 let base = world.fixture.baseURL
-                let bad = try await Self.request(.POST, base + "/ui/login", form: [("token", "hunter2")])
+                let form = try await Self.signInForm(base)
+                let bad = try await Self.request(.POST, base + "/ui/login", cookies: [form.cookie], form: [("csrf", form.field), ("token", "hunter2")])
                 #expect(bad.status == 401)
                 #expect(bad.body.contains("that is not a Slipway token"), "\(bad.body)")
                 #expect(bad.cookie == nil)
                 let grace = try await world.token("grace", ["release-managers"])
-                let good = try await Self.request(.POST, base + "/ui/login", form: [("token", grace)])
+                let good = try await Self.request(.POST, base + "/ui/login", cookies: [form.cookie], form: [("csrf", form.field), ("token", grace)])
                 #expect(good.status == 303 && good.headers["Location"].first == "/ui/pending")
                 let cookie = try #require(good.cookie)
-                for attribute in ["slipway_session=\(grace)", "HttpOnly", "SameSite=Strict", "Path=/ui", "Max-Age=28800"] {
+                for attribute in ["HttpOnly", "SameSite=Strict", "Path=/ui", "Max-Age=28800"] {
                     #expect(cookie.contains(attribute), "\(attribute) in \(cookie)")
                 }
-                let out = try await Self.request(.POST, base + "/ui/logout", session: grace)
-                #expect(out.status == 303 && out.cookie?.contains("Max-Age=0") == true)
+                for set in good.cookies { #expect(!set.contains(grace), "the token is in a cookie: \(set)") }
+                let session = try #require(good.session)
+                #expect(session.count == 43 && session.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }, "\(session)")
+                #expect(!world.fixture.server.output.contains(grace) && !world.fixture.server.output.contains(session), "a secret was logged")
+
+                let page = try await Self.request(.GET, base + "/ui/pending", session: session)
+                #expect(page.status == 200, "\(page.body)")
+                let csrf = try #require(Self.csrf(in: page))
+                // Another sign-in makes another session; the token is not a session id.
+                let again = try await Self.signIn(base, token: grace)
+                #expect(again != session)
+                #expect(try await Self.request(.GET, base + "/ui/pending", session: grace).status == 401, "the token works as a session id")
+
+                let forged = try await Self.request(.POST, base + "/ui/logout", session: session, form: [("csrf", String(repeating: "0", count: 64))])
+                #expect(forged.status == 403)
+                #expect(try await Self.request(.GET, base + "/ui/pending", session: session).status == 200, "a forged sign-out ended the session")
+                let out = try await Self.request(.POST, base + "/ui/logout", session: session, form: [("csrf", csrf)])
+                #expect(out.status == 303 && out.headers["Location"].first == "/ui/login")
+                #expect(out.cookie?.contains("Max-Age=0") == true, "\(out.cookies)")
+                // The old cookie, sent again by someone who kept it, no longer opens anything.
+                let after = try await Self.request(.GET, base + "/ui/pending", session: session)
+                #expect(after.status == 401)
+                #expect(after.body.contains("Your session has ended"), "\(after.body)")
+                let decide = try await Self.request(.POST, base + "/ui/promotions/\(world.waiting)/decision", session: session, form: [("csrf", csrf), ("verdict", "approve")])
+                #expect(decide.status == 401)
+                #expect(try await Self.request(.GET, base + "/ui/pending", session: again).status == 200, "signing out ended the other session too")
+                #expect(try await world.recordedDecisions().isEmpty)
             }
         }
 
-        @Test("a decision needs the page's CSRF value and obeys the gate's rules; text is escaped; a revoked token ends the session")
+        @Test("sign-in is CSRF-protected: without the form's CSRF field, without its cookie, or with a field that is not the cookie's, it is refused 403 and no session starts")
+        func signInCSRF() async throws {
+            try await ApprovalWorld.with { world in
+                let base = world.fixture.baseURL
+                let grace = try await world.token("grace", ["release-managers"])
+                let form = try await Self.signInForm(base)
+                let other = try await Self.signInForm(base)
+                #expect(form.field != other.field, "each new browser gets its own value")
+                let attempts: [(String, [String], [(String, String)])] = [
+                    ("no field", [form.cookie], [("token", grace)]),
+                    ("no cookie", [], [("csrf", form.field), ("token", grace)]),
+                    ("another browser's field", [form.cookie], [("csrf", other.field), ("token", grace)]),
+                    ("an empty field", [form.cookie], [("csrf", ""), ("token", grace)]),
+                    ("a cookie set by another site", ["slipway_signin=" + String(repeating: "A", count: 43)], [("csrf", form.field), ("token", grace)]),
+                ]
+                for (label, cookies, fields) in attempts {
+                    let page = try await Self.request(.POST, base + "/ui/login", cookies: cookies, form: fields)
+                    #expect(page.status == 403, "\(label): \(page.status)")
+                    #expect(page.body.contains("That sign-in form is stale or was not sent from this site"), "\(label)")
+                    #expect(page.session == nil, "\(label) started a session")
+                }
+                let good = try await Self.request(.POST, base + "/ui/login", cookies: [form.cookie], form: [("csrf", form.field), ("token", grace)])
+                #expect(good.status == 303 && good.session != nil)
+            }
+        }
+
+        @Test("a decision needs the page's CSRF value and obeys the gate's rules; text is escaped; a revoked token ends its session")
         func deciding() async throws {
             try await ApprovalWorld.with { world in
                 let base = world.fixture.baseURL
                 let path = base + "/ui/promotions/\(world.waiting)/decision"
-                let grace = try await world.token("grace", ["release-managers"])
-                let ada = try await world.token("ada", ["release-managers"])
-                let margaret = try await world.token("margaret", ["release-managers"])
+                let grace = try await Self.signIn(base, token: try await world.token("grace", ["release-managers"]))
+                let ada = try await Self.signIn(base, token: try await world.token("ada", ["release-managers"]))
+                let margaret = try await Self.signIn(base, token: try await world.token("margaret", ["release-managers"]))
 
                 let page = try await Self.request(.GET, base + "/ui/pending", session: grace)
                 #expect(page.status == 200)
@@ -156,5 +235,15 @@ extension SlipwayServe {
                 #expect(revoked.body.contains("was revoked"), "\(revoked.body)")
             }
         }
+    }
+}
+
+/// Session ids shaped like the server's (32 random bytes, base64url), for ids it never issued.
+enum WebSessionShape {
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -40,21 +40,19 @@ struct ApprovalRoutes: RouteGroup {
     /// Records the caller's decision at promotion `{id}`'s gate: 201 with ``GateDecisionAnswer``.
     func decide(_ request: Request, context: ServerContext) async throws -> Response {
         let caller = try context.requireCaller()
-        guard let token = caller.token else {
-            throw APIProblem(status: .unauthorized, code: "unauthorized", message: "deciding at a gate needs an API token (`slipway token create`)")
-        }
         guard let idText = context.parameters.get("id"), let promotionID = Int64(idText), promotionID > 0 else {
             throw APIProblem(status: .badRequest, code: "malformed", message: "the promotion id in the path must be a positive number, as `slipway pending` shows it")
         }
         let body = try await decisionBody(request)
         do {
             let decided = try await GateDecisionRecording.record(
-                ledger: ledger, token: token, promotionID: promotionID, verdict: body.verdict.decision, comment: body.comment,
+                ledger: ledger, caller: caller, promotionID: promotionID, verdict: body.verdict.decision, comment: body.comment,
                 breakGlassReason: body.breakGlassReason
             )
             logger.info("gate decision recorded", metadata: [
                 "promotion": "\(promotionID)", "user": "\(decided.approval.user)", "decision": "\(decided.approval.verdict.rawValue)",
-                "breakGlass": "\(decided.approval.breakGlass)",
+                "breakGlass": "\(decided.approval.breakGlass)", "issuer": "\(decided.approval.issuer ?? "-")",
+                "subject": "\(decided.approval.subject ?? "-")",
             ])
             return Self.answer(GateDecisionAnswer(decided), status: .created)
         } catch {

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var healthTimeout: Duration = .seconds(2)
     /// Who may read the audit API and pending gates.
     public var access = AccessPolicy()
+    /// The identity provider whose JWTs are accepted besides API tokens; nil accepts API tokens only.
+    public var oidc: OIDCConfiguration?
 
     public init() {}
 

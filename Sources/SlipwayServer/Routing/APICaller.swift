@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SlipwayLedger
 
@@ -10,17 +11,34 @@ public struct APICaller: Sendable, Equatable {
     /// The API token the caller presented (its record, never its secret); nil for callers
     /// vouched for another way.
     public var token: APITokenRecord?
+    /// Set for a person an identity provider vouched for (a verified JWT): who they are there.
+    public var identity: OutsideIdentity?
 
-    public init(user: String, groups: [String], token: APITokenRecord? = nil) {
+    public init(user: String, groups: [String], token: APITokenRecord? = nil, identity: OutsideIdentity? = nil) {
         self.user = user
         self.groups = groups
         self.token = token
+        self.identity = identity
+    }
+
+    /// Who decides at a gate when this caller does, as the ledger records it.
+    public var decider: GateDecider {
+        GateDecider(
+            user: user, groups: groups, email: identity?.email, tokenID: token?.id, issuer: identity?.issuer, subject: identity?.subject
+        )
+    }
+
+    /// When the credential the caller presented stops being valid (a JWT's `exp`, an API
+    /// token's expiry); nil when it does not expire.
+    public var credentialExpiresAt: Date? {
+        identity?.expiresAt ?? token?.expiresAt
     }
 }
 
 /// The seam where API tokens plug in: turns the bearer token of a request (`Authorization:
-/// Bearer …`, or the web pages' session cookie) into a caller. ``LedgerTokenAuthenticator``
-/// (hashed tokens in the ledger) implements it; OIDC/JWT verification would be another. Routes
+/// Bearer …`, or what a web session was signed in with) into a caller. ``LedgerTokenAuthenticator``
+/// (hashed tokens in the ledger) and ``OIDCAuthenticator`` (JWTs an identity provider signed)
+/// implement it, and ``BearerAuthenticator`` sends each bearer to the one it is for. Routes
 /// that need a caller run behind ``CallerMiddleware``, which calls it and answers 401 when it
 /// refuses.
 public protocol APICallerAuthenticator: Sendable {

@@ -5,9 +5,13 @@ import NIOCore
 import SlipwayCore
 import SlipwayLedger
 
-/// The web pages under `/ui`: sign in with an API token, the gates waiting with what each
-/// waits for and buttons to approve or reject, and the promotion history. Server-rendered
-/// HTML, no script.
+/// The web pages under `/ui`: sign in with an API token or the identity provider's JWT, the
+/// gates waiting with what each waits for and buttons to approve or reject, and the promotion
+/// history. Server-rendered HTML, no script.
+///
+/// Signing in checks the token once and starts a server-side session (``WebSessionStore``);
+/// the cookie holds the session's random id, never the token. A session of an API token looks
+/// the token up again on every request, so revoking it signs the browser out.
 ///
 /// A page asked for without a valid session answers 401 with the sign-in form; a signed-in
 /// person outside the reader groups gets 403 (``AccessPolicy``). A decision goes through the
@@ -21,16 +25,14 @@ struct WebRoutes: RouteGroup {
     /// Cookies are marked Secure when the server speaks TLS.
     let secureCookies: Bool
     let logger: Logger
+    /// The sessions signed in, in memory.
+    let sessions = WebSessionStore()
 
     func register(on router: Router<ServerContext>) {
         router.get("/ui") { _, _ in Self.redirect(to: "/ui/pending") }
-        router.get("/ui/login") { _, _ in Self.html(Self.loginPage(message: nil)) }
+        router.get("/ui/login") { request, _ in signInPage(request, message: nil) }
         router.post("/ui/login") { request, _ in try await login(request) }
-        router.post("/ui/logout") { _, _ in
-            var response = Self.redirect(to: "/ui/login")
-            response.setCookie(WebSession.clearedCookie(secure: secureCookies))
-            return response
-        }
+        router.post("/ui/logout") { request, _ in try await logout(request) }
         router.get("/ui/pending") { request, _ in
             try await signedIn(request, reading: true) { session in try await pendingPage(session, request: request) }
         }
@@ -44,28 +46,37 @@ struct WebRoutes: RouteGroup {
         }
     }
 
-    /// Who is signed in: the caller the cookie's token names, and the token for the forms.
+    /// Who is signed in: the session's caller, and its id for the forms' CSRF value.
     struct Session {
         var caller: APICaller
-        var token: String
-        var csrf: String { WebSession.csrf(for: token) }
+        var id: String
+        var csrf: String { WebSession.csrf(forSession: id) }
     }
 
-    /// Runs `page` for the signed-in person; 401 with the sign-in form without a valid
-    /// session, 403 when `reading` and the person is not a reader.
+    /// Runs `page` for the signed-in person; 401 with the sign-in form without a live session
+    /// (unknown, ended, expired, or its API token revoked since), 403 when `reading` and the
+    /// person is not a reader.
     func signedIn(_ request: Request, reading: Bool, _ page: (Session) async throws -> Response) async throws -> Response {
-        guard let token = WebSession.token(in: request) else {
-            return Self.html(Self.loginPage(message: "Sign in with your API token to see this page."), status: .unauthorized)
+        guard let id = WebSession.id(in: request) else {
+            return signInPage(request, message: "Sign in with your API token or your identity provider's token to see this page.", status: .unauthorized)
         }
-        let caller: APICaller
-        do {
-            caller = try await authenticator.authenticate(bearer: token)
-        } catch let refusal as APICallerRefusal {
-            var response = Self.html(Self.loginPage(message: refusal.description), status: .unauthorized)
+        guard var caller = await sessions.session(id: id)?.caller else {
+            var response = signInPage(request, message: "Your session has ended; sign in again.", status: .unauthorized)
             response.setCookie(WebSession.clearedCookie(secure: secureCookies))
             return response
         }
-        let session = Session(caller: caller, token: token)
+        if let token = caller.token {
+            // The token is looked up again, so revoking it signs the browser out.
+            let current = try await ledger.transaction { tx in try await tx.token(id: token.id) }
+            if let refusal = Self.refusal(of: current, for: token) {
+                await sessions.end(id: id)
+                var response = signInPage(request, message: refusal, status: .unauthorized)
+                response.setCookie(WebSession.clearedCookie(secure: secureCookies))
+                return response
+            }
+            caller.token = current
+        }
+        let session = Session(caller: caller, id: id)
         if reading, !access.mayRead(caller) {
             let body = "<p>\(HTMLPage.escape(caller.user)) may not read this: it needs a token in one of the groups \(HTMLPage.escape(access.readerGroups.joined(separator: ", "))).</p>"
             return Self.html(HTMLPage.render(title: "Not allowed", signedIn: caller.user, csrf: session.csrf, body: body), status: .forbidden)
@@ -75,28 +86,84 @@ struct WebRoutes: RouteGroup {
 
     // MARK: signing in
 
-    struct LoginForm: Decodable {
-        var token: String?
+    /// Why a session of `token` no longer counts (revoked, expired, gone), or nil.
+    static func refusal(of current: APITokenRecord?, for token: APITokenRecord) -> String? {
+        guard let current else { return "token \(token.id) (\(token.user)) is no longer known to this ledger; sign in again" }
+        if let revoked = current.revokedAt {
+            return "token \(current.id) (\(current.user)) was revoked on \(revoked.formatted(.iso8601)); ask for a new one"
+        }
+        if let expires = current.expiresAt, expires <= Date() {
+            return "token \(current.id) (\(current.user)) expired on \(expires.formatted(.iso8601)); ask for a new one"
+        }
+        return nil
     }
 
+    struct LoginForm: Decodable {
+        var token: String?
+        var csrf: String?
+    }
+
+    /// Signs in: the form's CSRF value must match its cookie (``SignInCSRF``), the token is
+    /// checked (an API token, or a JWT when OIDC is configured), and a session starts; the
+    /// cookie gets the session's id, never the token.
     func login(_ request: Request) async throws -> Response {
         let form = try await Self.form(LoginForm.self, from: request, limit: maxBodyBytes)
-        let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
-            _ = try await authenticator.authenticate(bearer: token)
-        } catch let refusal as APICallerRefusal {
-            return Self.html(Self.loginPage(message: refusal.description), status: .unauthorized)
+        guard SignInCSRF.isValid(field: form.csrf, in: request) else {
+            logger.notice("web sign-in refused: no matching CSRF value")
+            return signInPage(
+                request, message: "That sign-in form is stale or was not sent from this site; nothing was done. Sign in from this page.",
+                status: .forbidden
+            )
         }
+        let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let caller: APICaller
+        do {
+            caller = try await authenticator.authenticate(bearer: token)
+        } catch let refusal as APICallerRefusal {
+            return signInPage(request, message: refusal.description, status: .unauthorized)
+        }
+        if let old = WebSession.id(in: request) { await sessions.end(id: old) }
+        let started = await sessions.start(caller)
+        logger.info("web session started", metadata: [
+            "user": "\(caller.user)", "by": "\(caller.identity.map { "jwt from \($0.issuer)" } ?? "api token \(caller.token?.id ?? 0)")",
+            "until": "\(started.expiresAt.formatted(.iso8601))",
+        ])
         var response = Self.redirect(to: "/ui/pending")
-        response.setCookie(WebSession.cookie(token: token, secure: secureCookies))
+        response.setCookie(WebSession.cookie(id: started.id, maxAge: started.maxAge, secure: secureCookies))
+        response.setCookie(SignInCSRF.clearedCookie(secure: secureCookies))
         return response
     }
 
-    static func loginPage(message: String?) -> String {
+    /// Signs out: the session ends on the server (its cookie is worthless from now on) and the
+    /// cookie is cleared. Needs the page's CSRF value, so another site cannot sign a person out.
+    func logout(_ request: Request) async throws -> Response {
+        struct LogoutForm: Decodable { var csrf: String? }
+        let form = try await Self.form(LogoutForm.self, from: request, limit: maxBodyBytes)
+        if let id = WebSession.id(in: request) {
+            guard WebSession.isValidCSRF(form.csrf, forSession: id) else {
+                return signInPage(request, message: "That sign-out form was not sent from this site; you are still signed in.", status: .forbidden)
+            }
+            await sessions.end(id: id)
+        }
+        var response = Self.redirect(to: "/ui/login")
+        response.setCookie(WebSession.clearedCookie(secure: secureCookies))
+        return response
+    }
+
+    /// The sign-in form, with its CSRF value in a hidden field and in a cookie.
+    func signInPage(_ request: Request, message: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let csrf = SignInCSRF.value(for: request)
+        var response = Self.html(Self.loginPage(message: message, csrf: csrf), status: status)
+        response.setCookie(SignInCSRF.cookie(csrf, secure: secureCookies))
+        return response
+    }
+
+    static func loginPage(message: String?, csrf: String) -> String {
         let body = """
             <form method="post" action="/ui/login" class="login">
-            <label for="token">API token (from <code>slipway token create</code>)</label>
-            <input id="token" name="token" type="password" autocomplete="off" placeholder="slw_…" required>
+            <input type="hidden" name="csrf" value="\(HTMLPage.escape(csrf))">
+            <label for="token">API token (from <code>slipway token create</code>) or your identity provider's token (JWT)</label>
+            <input id="token" name="token" type="password" autocomplete="off" placeholder="slw_… or eyJ…" required>
             <button type="submit" id="sign-in">Sign in</button>
             </form>
             """
@@ -164,7 +231,7 @@ struct WebRoutes: RouteGroup {
 
     func decide(_ request: Request, promotion idText: String?, session: Session) async throws -> Response {
         let form = try await Self.form(DecisionForm.self, from: request, limit: maxBodyBytes)
-        guard WebSession.isValidCSRF(form.csrf, for: session.token) else {
+        guard WebSession.isValidCSRF(form.csrf, forSession: session.id) else {
             return try await pendingPage(session, request: request, status: .forbidden, notice: ("error", "That form is stale or was not sent from this site; nothing was recorded. Try again from this page."))
         }
         guard let idText, let promotionID = Int64(idText), promotionID > 0 else {
@@ -181,12 +248,9 @@ struct WebRoutes: RouteGroup {
         if verdict == .rejected, comment == nil {
             return try await pendingPage(session, request: request, status: .unprocessableContent, notice: ("error", "Promotion \(promotionID): a rejection needs a comment saying why; nothing was recorded."))
         }
-        guard let token = session.caller.token else {
-            throw APIProblem(status: .unauthorized, code: "unauthorized", message: "deciding at a gate needs an API token")
-        }
         do {
             let decided = try await GateDecisionRecording.record(
-                ledger: ledger, token: token, promotionID: promotionID, verdict: verdict, comment: comment, breakGlassReason: nil
+                ledger: ledger, caller: session.caller, promotionID: promotionID, verdict: verdict, comment: comment, breakGlassReason: nil
             )
             logger.info("gate decision recorded from the web page", metadata: [
                 "promotion": "\(promotionID)", "user": "\(decided.approval.user)", "decision": "\(decided.approval.verdict.rawValue)",
