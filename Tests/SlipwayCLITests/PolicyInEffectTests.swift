@@ -135,4 +135,52 @@ struct PolicyInEffectTests {
             }
         }
     }
+
+    static func trivyReport(severity: String) -> String {
+        #"{"SchemaVersion": 2, "ArtifactName": "model-serve", "Results": [{"Target": "model-serve", "Vulnerabilities": ["#
+            + #"{"VulnerabilityID": "CVE-2026-0001", "PkgName": "openssl", "InstalledVersion": "3.0.1", "FixedVersion": "3.0.2", "Severity": ""#
+            + severity + #""}]}]}"#
+    }
+
+    @Test("a commit that raises its own scan's failOn is still held to the scan rules in effect: its high finding fails dev's promotion")
+    func loosenedScanStillHolds() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, _) = try RunCommandTests.makeRepository(simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]")
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let path = repository.path + "/pipelines/model-serve.yaml"
+                let pipeline = try String(contentsOfFile: path, encoding: .utf8)
+                let scanned = pipeline.replacingOccurrences(
+                    of: "  model: { name: sim-small }", with: "  scan:\n    - { scanner: trivy, report: reports/trivy.json, failOn: high }\n  model: { name: sim-small }"
+                )
+                #expect(scanned != pipeline)
+                try repository.write("pipelines/model-serve.yaml", scanned)
+                try repository.write("reports/trivy.json", Self.trivyReport(severity: "MEDIUM"))
+                _ = try repository.commit("scan with trivy")
+                let first = try SlipwayBinary.run(["run"] + common)
+                #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+
+                // Release 2 raises its own failOn and brings a high finding.
+                try repository.write("pipelines/model-serve.yaml", scanned.replacingOccurrences(of: "failOn: high", with: "failOn: critical"))
+                try repository.write("reports/trivy.json", Self.trivyReport(severity: "HIGH"))
+                _ = try repository.commit("only critical findings matter", author: "Mallory <mallory@example.com>")
+                let second = try SlipwayBinary.run(["run"] + common)
+                #expect(second.status != 0)
+                let reason = try await TestDatabase.column(
+                    "SELECT reason FROM promotions WHERE environment = 'dev' ORDER BY id DESC LIMIT 1", on: configuration
+                )
+                #expect(reason.first??.hasPrefix("policy: scan trivy: 1 finding at or above high fail the policy in effect (failOn: high)") == true, "\(reason)")
+                let scans = try await TestDatabase.column("SELECT status FROM scans ORDER BY id", on: configuration)
+                #expect(scans == ["passed", "passed"], "the release's own scan passed it: \(scans)")
+                let steps = try await TestDatabase.column(
+                    "SELECT count(*)::text FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id WHERE p.run_id = 2", on: configuration
+                )
+                #expect(steps == ["0"], "nothing was planned or moved")
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ extension EnvironmentPolicy {
             if let soak = gate.soak { after["soakMs"] = .number(PromotionPlanner.milliseconds(soak)) }
             fields["gate"] = .object(after)
         }
+        if !scans.isEmpty { fields["scans"] = .array(scans.map(\.json)) }
         return .object(fields)
     }
 
@@ -92,6 +93,13 @@ extension EnvironmentPolicy {
             if case .number(let milliseconds)? = gateValue["soakMs"] { soak = .milliseconds(Int64(milliseconds)) }
             gate = StageGateSpec(stage: stage, soak: soak, approval: approval, location: location)
         }
-        self.init(environment: environment, gate: gate)
+        var scans: [ScanRule] = []
+        if case .array(let items)? = json["scans"] {
+            for item in items {
+                guard let rule = ScanRule(json: item) else { return nil }
+                scans.append(rule)
+            }
+        }
+        self.init(environment: environment, gate: gate, scans: scans)
     }
 }

@@ -10,15 +10,18 @@ public struct EnvironmentPolicy: Sendable, Equatable {
     public var environment: EnvironmentSpec
     /// The stage's `after:` into the environment; nil for a stage with none.
     public var gate: StageGateSpec?
+    /// The pipeline's vulnerability scans a release must pass to enter the environment.
+    public var scans: [ScanRule]
 
-    public init(environment: EnvironmentSpec, gate: StageGateSpec?) {
+    public init(environment: EnvironmentSpec, gate: StageGateSpec?, scans: [ScanRule] = []) {
         self.environment = environment
         self.gate = gate
+        self.scans = scans
     }
 
     /// The policy a stage of a pipeline carries for its environment.
-    public init(stage: StageSpec, environment: EnvironmentSpec) {
-        self.init(environment: environment, gate: stage.after)
+    public init(stage: StageSpec, environment: EnvironmentSpec, scans: [ScanRule] = []) {
+        self.init(environment: environment, gate: stage.after, scans: scans)
     }
 
     public var name: String { environment.name }

@@ -1,3 +1,4 @@
+import Crypto
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -181,6 +182,16 @@ public struct RunCoordinator: Sendable {
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
         let judged = try await gate(for: stage, environment: environment, pipeline: pipeline, specs: specs, commitSHA: run.commitSHA)
         let plan = PromotionPlanner.steps(for: stage, in: pipeline, gate: judged.requirements)
+        if let violation = try await scanViolations(judged, runID: run.id) {
+            // Nothing moved: the promotion fails before its gate, saying which rule decided.
+            return try await ledger.transaction { tx in
+                guard let promotion = try await tx.promotion(runID: run.id, environment: environment.name) else {
+                    throw RunError("the promotion of run \(run.id) to \(environment.name) vanished from the ledger")
+                }
+                guard promotion.status == .pending || promotion.status == .waiting else { return promotion }
+                return try await tx.movePromotion(id: promotion.id, to: .failed, actor: actor, reason: violation)
+            }
+        }
         if let waiting = try await ledger.transaction({ tx in try await tx.promotion(runID: run.id, environment: environment.name) }),
            !waiting.status.isFinished, waiting.status != .progressing {
             // The release is copied into the environment's store while the gate waits, not after
@@ -261,6 +272,8 @@ struct JudgedGate: Sendable {
     var release: EnvironmentPolicy
     /// Its rules made stricter by the policy in effect; nil when nothing holds the stage.
     var requirements: GateRequirements?
+    /// The scans the policy in effect holds releases to.
+    var scanRulesInEffect: [ScanRule] = []
 }
 
 extension RunCoordinator {
@@ -283,14 +296,35 @@ extension RunCoordinator {
         }
         let order = PromotionOrder(release: specs.environments, inEffect: all)
         if let refusal = order.refusal(of: stage, in: pipeline) { throw RunError("policy: \(refusal)") }
-        let release = EnvironmentPolicy(stage: stage, environment: environment)
+        let scans = ScanRule.rules(of: pipeline) { path in
+            (try? readFile(path, at: commitSHA)).flatMap { $0 }.map { text in
+                "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            }
+        }
+        let release = EnvironmentPolicy(stage: stage, environment: environment, scans: scans)
         var requirements = GateRequirements.effective(
             release: release, inEffect: inEffect, predecessor: order.predecessor(of: environment.name)
         )
         if requirements?.approvals != nil, let tip = GitObjectID(sha: commitSHA) {
             requirements?.releaseAuthors = try await releaseAuthors(of: tip, since: live.flatMap { GitObjectID(sha: $0.commitSHA) })
         }
-        return JudgedGate(release: release, requirements: requirements)
+        return JudgedGate(release: release, requirements: requirements, scanRulesInEffect: inEffect?.policy.scans ?? [])
+    }
+
+    /// Why the run's scans do not pass the scan rules in effect in the environment (stricter of
+    /// the two), or nil when they do.
+    func scanViolations(_ judged: JudgedGate, runID: Int64) async throws -> String? {
+        guard !judged.scanRulesInEffect.isEmpty else { return nil }
+        let records = try await ledger.transaction { tx in try await tx.scans(runID: runID) }
+        let results = records.filter { $0.kind == .vulnerabilities }.map { record in
+            ScanOutcomeSummary(
+                name: record.name,
+                status: [.passed: .passed, .failed: .failed, .notScanned: .notScanned][record.status] ?? .error,
+                counts: (try? JSONDecoder().decode(SeverityCounts.self, from: JSONEncoder().encode(record.counts))) ?? SeverityCounts()
+            )
+        }
+        let reasons = ScanRule.violations(inEffect: judged.scanRulesInEffect, release: judged.release.scans, results: results)
+        return reasons.isEmpty ? nil : "policy: " + reasons.joined(separator: "; ")
     }
 
     /// `Name <email>` of the authors and committers of every commit `tip` brings since `live`

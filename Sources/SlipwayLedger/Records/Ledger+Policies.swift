@@ -16,8 +16,9 @@ extension LedgerTransaction {
     }
 
     /// The policy in effect in `environment` for `pipeline`'s stage: the environment's latest
-    /// spec, with the stage gate of the pipeline's latest release there (another pipeline's
-    /// stage says nothing of this one's). Nil when no release has succeeded there yet.
+    /// spec, with the stage gate and scans of the pipeline's latest release there (of the
+    /// environment's latest release when the pipeline has none). Nil when no release has
+    /// succeeded there yet.
     public func policyInEffect(environment: String, pipeline: String) async throws -> PolicyInEffect? {
         var latest: PolicyInEffect?
         for try await row in try await query("""
@@ -27,14 +28,17 @@ extension LedgerTransaction {
             latest = try Self.policyInEffect(row)
         }
         guard var policy = latest else { return nil }
-        var gate: StageGateSpec?
+        // The pipeline's own stage gate and scans; another pipeline's when this one has never
+        // succeeded there (a pipeline renamed by a commit does not shed the gate).
         for try await text in try await query("""
             SELECT policy::text FROM environment_policies WHERE environment = \(environment) AND pipeline = \(pipeline)
             ORDER BY id DESC LIMIT 1
             """).decode(String.self) {
-            gate = EnvironmentPolicy(json: try StepRecord.json(text))?.gate
+            if let own = EnvironmentPolicy(json: try StepRecord.json(text)) {
+                policy.policy.gate = own.gate
+                policy.policy.scans = own.scans
+            }
         }
-        policy.policy.gate = gate
         return policy
     }
 
