@@ -103,7 +103,9 @@ extension LedgerTransaction {
     /// Records `request` about promotion `promotionID`'s gate, made by `decider` (an API token's
     /// person or an outside identity), if the gate's rules allow it (otherwise `.forbidden`,
     /// saying why), and tells every runner listening on ``Ledger/gateChannel`` — when this
-    /// transaction commits — so the gate moves at once.
+    /// transaction commits — so the gate moves at once. A promotion under way (its gate
+    /// succeeded) takes only a break-glass approval, which lifts a freeze window holding its
+    /// traffic; any other decision about it is `.conflict`.
     public func recordGateDecision(
         promotionID: Int64, _ request: GateDecisionRequest, decider: GateDecider
     ) async throws -> RecordedDecision {
@@ -115,15 +117,25 @@ extension LedgerTransaction {
             throw LedgerError(.notFound, "there is no promotion \(promotionID); `slipway pending` lists those waiting at a gate")
         }
         let what = "promotion \(promotionID) (\(promotion.releaseID) to \(promotion.environment))"
+        // Past its gate, only breaking glass is still possible: a freeze window that began after
+        // the gate opened holds the promotion's traffic moves (FreezeHold) until someone of the
+        // break-glass groups lifts it for this occurrence of the window.
+        let breakingGlassMidway = promotion.status == .progressing && request.verdict == .approved && request.breakGlassReason != nil
         switch promotion.status {
         case .pending, .waiting: break
-        case .progressing: throw LedgerError(.conflict, "\(what) has passed its gate and is under way; it is too late to decide")
+        case .progressing where breakingGlassMidway: break
+        case .progressing:
+            throw LedgerError(.conflict, "\(what) has passed its gate and is under way; it is too late to decide (only breaking glass, with a reason, can still lift a freeze window that holds its traffic)")
         default: throw LedgerError(.conflict, "\(what) is \(promotion.status.rawValue); there is nothing to decide")
         }
         guard let gate = try await steps(promotionID: promotionID).first(where: { $0.kind == StepKind.gate.rawValue }) else {
             throw LedgerError(.conflict, "\(what) has no gate to decide at")
         }
-        if gate.status.isFinished {
+        if breakingGlassMidway {
+            guard gate.status == .succeeded else {
+                throw LedgerError(.conflict, "\(what) is under way but its gate \(gate.status.rawValue); there is no freeze to break for it")
+            }
+        } else if gate.status.isFinished {
             throw LedgerError(.conflict, "\(what) is past its gate (\(gate.status.rawValue)); it is too late to decide")
         }
         guard let requirements = try await gateRequirements(promotionID: promotionID) else {
