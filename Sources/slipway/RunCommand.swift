@@ -30,6 +30,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var sandbox: BuildSandboxOptions
 
+    @OptionGroup var policy: PolicyOptions
+
     func run() async throws {
         try await runReportingFailures {
             let repository = try SpecSource(options: global).repositoryPath()
@@ -37,11 +39,13 @@ struct RunCommand: AsyncParsableCommand {
             let who = CurrentUser.name(or: actor)
             let outcome = try await DatabaseSource.withLedger(global) { ledger in
                 try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
-                    try await RunCoordinator(
+                    var coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
                         logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
                         buildSandbox: sandbox.settings
-                    ).run(pipeline: pipeline, revision: rev)
+                    )
+                    coordinator.policyRef = policy.resolved
+                    return try await coordinator.run(pipeline: pipeline, revision: rev)
                 }
             }
             print("run \(outcome.run.id) \(outcome.run.status.rawValue)")

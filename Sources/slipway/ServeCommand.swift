@@ -48,6 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var sandbox: BuildSandboxOptions
 
+    @OptionGroup var policy: PolicyOptions
+
     @Option(name: .customLong("reader-group"), help: ArgumentHelp(
         "A group whose tokens may read the audit API and pending gates; repeat for more (default: \(AccessPolicy.defaultReaderGroups.joined(separator: ", "))).",
         valueName: "group"
@@ -94,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await DatabaseSource.withLedger(global) { ledger in
                 try await notifications.withNotifier(ledger: ledger, logger: logger, announce: printer.line) { notifier in
                     let server = ReleaseServer(configuration: configuration, ledger: ledger, logger: logger)
-                    let coordinator = RunCoordinator(
+                    var coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
                         trigger: .poll, logger: logger, progress: { progress in
                             printer.print(progress)
@@ -103,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
                         },
                         buildSandbox: sandbox.settings
                     )
+                    coordinator.policyRef = policy.resolved
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
                         try source.repositoryPath()
                     }

@@ -35,6 +35,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var sandbox: BuildSandboxOptions
 
+    @OptionGroup var policy: PolicyOptions
+
     func run() async throws {
         try await runReportingFailures {
             let source = SpecSource(options: global)
@@ -56,11 +58,12 @@ struct WatchCommand: AsyncParsableCommand {
             print("watching \(spec.source.branch) of \(global.repo) for \(spec.name) every \(SpecDuration.format(every))")
             try await DatabaseSource.withLedger(global) { ledger in
                 try await notifications.withNotifier(ledger: ledger, logger: global.makeLogger(), announce: printer.line) { notifier in
-                    let coordinator = RunCoordinator(
+                    var coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
                         trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
                         buildSandbox: sandbox.settings
                     )
+                    coordinator.policyRef = policy.resolved
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {
                         try source.repositoryPath()
                     }

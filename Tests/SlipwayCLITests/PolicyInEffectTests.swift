@@ -183,4 +183,37 @@ struct PolicyInEffectTests {
             }
         }
     }
+
+    @Test("--policy-ref: environments come from a protected branch, so even a first release cannot drop its gate's approvals")
+    func policyRef() async throws {
+        try await TestDatabase.withFreshDatabase { (configuration: DatabaseConfiguration) in
+            try await BackgroundProcess.withProcess(
+                executable: try BuiltExecutable.path(named: "ollama-sim"), arguments: ["--port", "0", "--token-delay-ms", "0"]
+            ) { sim in
+                let (repository, _, stagingPort) = try RunCommandTests.makeRepository(
+                    simPort: sim.port, stagingSteps: "[ { setWeight: 100 } ]", stagingGate: "{ stage: dev, approval: true }"
+                )
+                _ = try repository.git(["branch", "policy"])
+                try repository.write("environments/staging.yaml", RunCommandTests.environmentSpec(
+                    name: "staging", order: 2, port: stagingPort, simPort: sim.port, approvals: nil
+                ))
+                _ = try repository.commit("staging needs no approval", author: "Mallory <mallory@example.com>")
+                let state = try TemporaryDirectory(prefix: "slipway-state")
+                let common = ["--repo", repository.path, "--database-url", configuration.url, "--state-dir", state.path]
+                defer { _ = try? SlipwayBinary.run(["down"] + common) }
+                let (runner, _) = try await Self.runUntilApproval(common + ["--policy-ref", "policy"], state: state, name: "first")
+                let grace = try ApprovalCommandTests.token("grace", ["release-managers"], common)
+                try await Self.approveStaging(common, token: grace, configuration: configuration)
+                #expect(await DetachedProcess.wait(runner) == 0)
+                // What was put in effect is the protected branch's staging, with its approvals.
+                let approvals = try await TestDatabase.column(
+                    "SELECT policy->'environment'->'approvals'->>'required' FROM environment_policies WHERE environment = 'staging'",
+                    on: configuration
+                )
+                #expect(approvals == ["1"])
+                let missing = try SlipwayBinary.run(["run", "--policy-ref", "no-such-branch"] + common)
+                #expect(missing.status != 0 && missing.stderr.contains("--policy-ref no-such-branch names nothing"), "\(missing.stderr)")
+            }
+        }
+    }
 }

@@ -21,6 +21,9 @@ public struct RunCoordinator: Sendable {
     public var trigger: RunTrigger
     public var logger: Logger
     public var progress: @Sendable (RunProgress) -> Void
+    /// A protected ref (`refs/heads/policy`, `origin/policy`) the environments are read from
+    /// instead of the commit being promoted (`--policy-ref`); nil reads them at the commit.
+    public var policyRef: String?
     /// How build steps and scanners are sandboxed (bubblewrap, or `--unsandboxed-builds`), and the runner's secrets file.
     public var buildSandbox: BuildSandbox.Settings
 
@@ -47,16 +50,32 @@ public struct RunCoordinator: Sendable {
 
     /// Runs `pipelineName` (the only pipeline when nil) at `revision`.
     public func run(pipeline pipelineName: String?, revision: String, branch: String = "main") async throws -> Outcome {
-        let (commit, specs) = try GitRepository.withRepository(at: repositoryPath) { repository in
+        let (commit, specs, policyCommit) = try GitRepository.withRepository(at: repositoryPath) { repository in
             let id = try repository.resolve(revision)
             let info = try repository.commit(id)
-            let files = try repository.specFiles(at: id)
-            return (info, files)
+            var files = try repository.specFiles(at: id)
+            var policyCommit: GitObjectID?
+            if let policyRef {
+                // Environments come from the protected ref, not from the commit being promoted.
+                let ref: GitObjectID
+                do { ref = try repository.resolve(policyRef) } catch {
+                    throw RunError("--policy-ref \(policyRef) names nothing in \(repositoryPath): \(error)")
+                }
+                files = files.filter { !$0.path.hasPrefix("environments/") }
+                    + (try repository.specFiles(at: ref)).filter { $0.path.hasPrefix("environments/") }
+                policyCommit = ref
+            }
+            return (info, files, policyCommit)
         }
         let specSet: SpecSet
         switch SpecLoader.load(specs) {
         case .success(let loaded): specSet = loaded
         case .failure(let error):
+            if let policyRef, let policyCommit {
+                throw RunError(
+                    "the pipelines at \(commit.id.short) with the environments of \(policyRef) (\(policyCommit.short)) are not valid:\n\(error)"
+                )
+            }
             throw RunError("the specs at \(commit.id.short) are not valid; run `slipway validate --rev \(commit.id.short)`:\n\(error)")
         }
         let pipeline: PipelineSpec
