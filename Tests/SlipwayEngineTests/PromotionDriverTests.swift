@@ -80,17 +80,17 @@ struct PromotionDriverTests {
         var failingSim: BackgroundProcess
         var clock: ManualClock
 
-        func launch(_ release: String, sim: BackgroundProcess) throws -> ReleaseLaunch {
+        func launch(_ release: String, sim: BackgroundProcess, executable: String? = nil) throws -> ReleaseLaunch {
             ReleaseLaunch(
                 releaseID: release, commitSHA: String(repeating: "a", count: 40),
-                executable: try BuiltExecutable.path(named: "model-serve"), model: "sim-small",
+                executable: try executable ?? BuiltExecutable.path(named: "model-serve"), model: "sim-small",
                 ollamaEndpoints: ["http://127.0.0.1:\(sim.port)"], keysFile: keysFile
             )
         }
 
         /// Creates a run and a promotion of `release` to `environment`, and drives it.
         func promote(
-            _ release: String, to environment: String, sim: BackgroundProcess, commit: Int,
+            _ release: String, to environment: String, sim: BackgroundProcess, commit: Int, executable: String? = nil,
             sleep: (@Sendable (Duration) async throws -> Void)? = nil,
             progress: @escaping @Sendable (PromotionProgress) -> Void = { _ in }
         ) async throws -> (PromotionStatus, PromotionRecord) {
@@ -109,7 +109,7 @@ struct PromotionDriverTests {
                 clock.advance(by: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
             }
             let services = StepServices(
-                pipeline: pipeline, launch: try launch(release, sim: sim), smokeHeaders: ["Authorization": "Bearer \(key)"],
+                pipeline: pipeline, launch: try launch(release, sim: sim, executable: executable), smokeHeaders: ["Authorization": "Bearer \(key)"],
                 sleep: sleeper
             )
             let driver = PromotionDriver(

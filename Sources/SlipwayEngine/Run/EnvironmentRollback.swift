@@ -60,6 +60,16 @@ public struct EnvironmentRollback: Sendable {
                 ) else {
                     throw RunError("the files of \(chosen) are no longer kept under \(local.directory)/releases/\(chosen)")
                 }
+                // Hashed again against the digest the ledger recorded for its build before it starts.
+                let artifacts = try await ledger.transaction { tx in try await tx.artifacts(runID: promotion.runID) }
+                let binary = artifacts.first(where: { $0.name == "binary" }) ?? artifacts.first(where: { $0.kind == "binary" })
+                if let recorded = binary?.digest ?? kept.digest {
+                    do {
+                        try ReleaseStore.verify(executable: kept.executable, against: recorded, what: "the digest recorded for \(chosen)")
+                    } catch let tampered as ReleaseStore.TamperedRelease {
+                        throw RunError("cannot roll \(environment.name) back to \(chosen): \(tampered)")
+                    }
+                }
                 let launch = ReleaseLaunch(
                     releaseID: chosen, commitSHA: promotion.commitSHA, executable: kept.executable, model: kept.model,
                     ollamaEndpoints: environment.ollamaEndpoints, keysFile: local.directory + "/keys.json"

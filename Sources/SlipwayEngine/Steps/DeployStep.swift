@@ -6,6 +6,17 @@ struct DeployStep: PromotionStepRunner {
 
     func run(_ config: NoConfig, context: StepContext) async -> StepOutcome {
         do {
+            // The kept binary is hashed again right before it starts: one changed on disk fails here.
+            try ReleaseStore.verifyBeforeStart(executable: context.services.launch.executable)
+        } catch let tampered as ReleaseStore.TamperedRelease {
+            return .failedTerminal(
+                reason: "the release's binary does not match its recorded digest: \(tampered)",
+                evidence: .object(["executable": .string(tampered.executable), "expected": .string(tampered.expected), "found": .string(tampered.found)])
+            )
+        } catch {
+            return .failedTerminal(reason: "the release's binary cannot be hashed before it starts: \(error)", evidence: .object([:]))
+        }
+        do {
             let url = try await context.target.deploy(context.services.launch)
             return .done(evidence: .object(["url": .string(url), "release": .string(context.releaseID)]))
         } catch {
