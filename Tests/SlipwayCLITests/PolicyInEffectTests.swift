@@ -94,6 +94,7 @@ struct PolicyInEffectTests {
                 ).first ?? nil)
                 let refused = try SlipwayBinary.run(["approve", waitingID] + common, environment: ["SLIPWAY_TOKEN": mallory])
                 #expect(refused.status != 0 && refused.stderr.contains("mallory wrote the commit"), "\(refused.stdout)\(refused.stderr)")
+                #expect(refused.stderr.contains("[rules: policy of promotion 2 (commit "), "the refusal names the policy version: \(refused.stderr)")
                 // Eve wrote a commit this release brings (not its tip): she may not approve it either.
                 let eve = try ApprovalCommandTests.token("eve", ["release-managers"], common)
                 let eveRefused = try SlipwayBinary.run(["approve", waitingID] + common, environment: ["SLIPWAY_TOKEN": eve])

@@ -148,7 +148,8 @@ extension LedgerTransaction {
             breakGlassReason: request.breakGlassReason, email: decider.email
         )
         if let refusal = requirements.refusal(of: request, facts: facts, at: at) {
-            throw LedgerError(.forbidden, "\(what): \(refusal)")
+            // Which policy version decided, when the gate's rules name one.
+            throw LedgerError(.forbidden, "\(what): \(refusal)" + (requirements.policyVersion.map { " [rules: \($0)]" } ?? ""))
         }
         let expiresAt = request.verdict == .approved ? requirements.approvals?.expiry(ofApprovalAt: at) : nil
         let approval = try await insertBoundApproval(
