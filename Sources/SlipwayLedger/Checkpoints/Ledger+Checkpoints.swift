@@ -100,9 +100,10 @@ extension Ledger {
             let batch = try await read("reading checkpoints to verify") { tx in try await tx.checkpoints(afterID: afterID, limit: batchSize) }
             for (checkpoint, eventHash) in batch {
                 report.checkpoints += 1
+                let signed = checkpoint.isSigned(by: publicKey)
                 if checkpoint.keyID != publicKey.id {
                     problem("\(checkpoint.label) is signed by key \(checkpoint.keyID), not by the key given (\(publicKey.id))")
-                } else if !checkpoint.isSigned(by: publicKey) {
+                } else if !signed {
                     problem("\(checkpoint.label) has a signature that does not verify: it was forged or altered")
                 } else if let eventHash {
                     if eventHash != checkpoint.headHash {
@@ -115,7 +116,7 @@ extension Ledger {
                 } else {
                     problem("\(checkpoint.label) covers event \(checkpoint.lastSeq), which is not in the ledger: events were removed")
                 }
-                if checkpoint.keyID == publicKey.id, checkpoint.isSigned(by: publicKey) {
+                if signed {
                     stored[checkpoint.lastSeq] = checkpoint
                     if firstCovered == nil {
                         firstCovered = checkpoint.firstSeq

@@ -84,12 +84,16 @@ public struct LedgerSigningKey: Sendable {
 /// hex digits of the SHA-256 of the raw key) is stored with each checkpoint.
 public struct LedgerPublicKey: Sendable, Equatable {
     let key: Curve25519.Signing.PublicKey
+    public let id: String
+
+    init(key: Curve25519.Signing.PublicKey) {
+        self.key = key
+        self.id = String(SHA256.hash(data: key.rawRepresentation).hex.prefix(16))
+    }
 
     public static func == (left: LedgerPublicKey, right: LedgerPublicKey) -> Bool {
         left.key.rawRepresentation == right.key.rawRepresentation
     }
-
-    public var id: String { String(SHA256.hash(data: key.rawRepresentation).hex.prefix(16)) }
 
     /// The public key file's text.
     public var fileText: String {
