@@ -59,7 +59,10 @@ extension ApprovalRoutes {
               "expiresAt": { "type": "string", "format": "date-time", "description": "When an approval stops counting." },
               "breakGlass": { "type": "boolean" },
               "reason": { "type": "string", "description": "Why glass was broken." },
-              "tokenID": { "type": "integer" }
+              "tokenID": { "type": "integer", "description": "The API token the decision was made with." },
+              "issuer": { "type": "string", "description": "The identity provider that vouched for the person (a JWT's iss)." },
+              "subject": { "type": "string", "description": "The person's id at the identity provider (the JWT's sub)." },
+              "email": { "type": "string", "description": "The verified email the JWT gave." }
             }
           },
           "GateStanding": {

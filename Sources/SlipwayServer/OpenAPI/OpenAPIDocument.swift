@@ -81,7 +81,7 @@ enum OpenAPIDocument {
               },
               "bearerToken": {
                 "type": "http", "scheme": "bearer",
-                "description": "An API token (`slipway token create`), for the approvals and audit routes."
+                "description": "An API token (`slipway token create`), or a JWT from the identity provider `slipway serve --oidc-issuer` trusts, for the approvals and audit routes."
               }
             },
             "schemas": {

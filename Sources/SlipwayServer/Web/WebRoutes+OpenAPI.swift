@@ -3,14 +3,14 @@ extension WebRoutes {
         #"""
         {
           "/ui/login": {
-            "get": { "tags": ["web"], "summary": "The sign-in page (paste an API token)", "responses": { "200": { "description": "HTML", "content": { "text/html": {} } } } },
+            "get": { "tags": ["web"], "summary": "The sign-in page (paste an API token or the identity provider's JWT); sets the sign-in CSRF cookie", "responses": { "200": { "description": "HTML", "content": { "text/html": {} } } } },
             "post": {
-              "tags": ["web"], "summary": "Sign in: the token is checked and kept in an HttpOnly, SameSite=Strict cookie",
-              "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": { "token": { "type": "string" } } } } } },
-              "responses": { "303": { "description": "Signed in; on to the pending gates" }, "401": { "description": "The token is not valid (HTML with the reason)" } }
+              "tags": ["web"], "summary": "Sign in: the CSRF field must match its cookie; the token is checked once and a server-side session starts, whose random id (never the token) is kept in an HttpOnly, SameSite=Strict cookie",
+              "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": { "token": { "type": "string" }, "csrf": { "type": "string" } } } } } },
+              "responses": { "303": { "description": "Signed in; on to the pending gates" }, "401": { "description": "The token is not valid (HTML with the reason)" }, "403": { "description": "No CSRF value matching the sign-in cookie; nothing done" } }
             }
           },
-          "/ui/logout": { "post": { "tags": ["web"], "summary": "Sign out (the cookie is cleared)", "responses": { "303": { "description": "Signed out" } } } },
+          "/ui/logout": { "post": { "tags": ["web"], "summary": "Sign out: the session ends on the server and the cookie is cleared (needs the page's CSRF value)", "responses": { "303": { "description": "Signed out" }, "403": { "description": "The CSRF value is not the session's; still signed in" } } } },
           "/ui/pending": {
             "get": {
               "tags": ["web"], "summary": "The gates waiting, what each waits for, and Approve/Reject buttons",
