@@ -78,7 +78,9 @@ extension LedgerTransaction {
         var succeededAt: Date?
         if let after = requirements.afterStage, let earlier = try await self.promotion(runID: promotion.runID, environment: after),
            earlier.status == .succeeded {
-            succeededAt = earlier.finishedAt
+            // Bound to the chain too: the earlier stage counts as succeeded, and its soak runs
+            // from, the event that recorded its success, not a status or time a row says.
+            succeededAt = try await recordedSuccess(ofPromotion: earlier.id)
         }
         // Only decisions the chain records count; the others are reported, never weighed.
         let approvals = try await boundApprovals(promotionID: promotionID)
@@ -90,6 +92,17 @@ extension LedgerTransaction {
         )
         facts.unboundDecisions = approvals.unbound.map(\.summary)
         return facts
+    }
+
+    /// When the event chain recorded promotion `id`'s success; nil when no event says it succeeded.
+    func recordedSuccess(ofPromotion id: Int64) async throws -> Date? {
+        let rows = try await query("""
+            SELECT occurred_at FROM events
+            WHERE subject = \("promotion/\(id)") AND kind = 'promotion.status' AND payload::jsonb->>'to' = 'succeeded'
+            ORDER BY seq LIMIT 1
+            """)
+        for try await at in rows.decode(Date.self) { return at }
+        return nil
     }
 
     /// Records `request` about promotion `promotionID`'s gate, made with `token`
