@@ -50,6 +50,7 @@ struct PendingCommand: AsyncParsableCommand {
         }
         if let change = item.policyChange { lines.append("  " + change) }
         lines += item.waitingFor.map { "  " + $0 }
+        for ignored in item.ignored ?? [] { lines.append("  ignored (no event in the chain records it): \(ignored)") }
         if let release = item.release { lines.append("  release: \(release.summary)") }
         for decision in item.decisions {
             var line = "  \(decision.breakGlass ? "break glass" : decision.decision) by \(decision.user) at \(TokenListCommand.format(decision.at))"

@@ -47,6 +47,7 @@ struct PromotionDriverGateTests {
 
     struct World {
         var ledger: Ledger
+        var configuration: DatabaseConfiguration
         var pipeline: PipelineSpec
         var staging: EnvironmentSpec
         var driver: PromotionDriver
@@ -137,7 +138,7 @@ struct PromotionDriverGateTests {
                     ),
                     gate: .ledger(ledger, environment: staging, actor: "test", decisionWait: decisionWait)
                 )
-                try await body(World(ledger: ledger, pipeline: pipeline, staging: staging, driver: driver, services: services))
+                try await body(World(ledger: ledger, configuration: configuration, pipeline: pipeline, staging: staging, driver: driver, services: services))
             }
         }
     }
@@ -169,6 +170,27 @@ struct PromotionDriverGateTests {
                 #expect(step?.status == .succeeded)
                 #expect(step?.result?["approvedBy"] == .array([.string("grace")]))
             }
+        }
+    }
+
+    @Test("an approvals row written by SQL, with no event, is not counted: the gate keeps waiting and its note says it ignored it")
+    func unboundApprovalIsIgnored() async throws {
+        try await Self.withWorld { world in
+            let promotion = try await world.releaseAtStaging(commit: 11)
+            let gate = world.driveGate(promotion)
+            #expect(try await world.waitUntilGateListens(promotion), "the gate never ran")
+            let release = try await world.ledger.transaction { tx in
+                try await tx.gateFacts(promotionID: promotion.id, requirements: GateRequirements(afterStage: "dev")).release
+            }
+            try await TestDatabase.execute("""
+                INSERT INTO approvals (promotion_id, approver, approver_groups, decision, release, release_digest, created_at)
+                VALUES (\(promotion.id), 'mallory', '{release-managers}', 'approved', '\(EventChain.canonicalJSON(release.json))', '\(release.digest)', now())
+                """, on: world.configuration)
+            let waiting = try await world.waitUntilGateSays("ignored (no event in the chain records them): ", promotion: promotion)
+            #expect(waiting?.status == .running, "\(String(describing: waiting))")
+            #expect(waiting?.logTail?.contains("approvals: 0 of 1") == true, "\(String(describing: waiting?.logTail))")
+            gate.cancel()
+            _ = try? await gate.value
         }
     }
 

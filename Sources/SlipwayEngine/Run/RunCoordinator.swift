@@ -216,7 +216,7 @@ public struct RunCoordinator: Sendable {
             // The release is copied into the environment's store while the gate waits, not after
             // it opens (a debug model-serve is 120 MB: half a second between approval and moving).
             _ = try ReleaseStore(directory: local.directory).keep(
-                artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model
+                artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model, digest: binary.digest
             )
             let services = StepServices(
                 pipeline: pipeline,
@@ -255,8 +255,9 @@ public struct RunCoordinator: Sendable {
         let resumed = promotion.status == .progressing
         let local = LocalEnvironment.forSpec(name: environment.name, port: port, stateDirectory: stateDirectory)
         let target = LocalReleaseTarget(environment: local)
+        // Checked against the digest the build recorded in the ledger, not only the copy's own.
         let executable = try ReleaseStore(directory: local.directory).keep(
-            artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model
+            artifact: binary.location, release: releaseID, commitSHA: run.commitSHA, model: model, digest: binary.digest
         ).executable
         let keys = try PromotionKey.create(keysFile: local.directory + "/keys.json", promotionID: promotion.id)
         defer { keys.revoke() }

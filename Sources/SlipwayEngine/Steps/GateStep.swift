@@ -31,18 +31,21 @@ struct GateStep: PromotionStepRunner {
             afterStage: config.after, soak: soak, approvals: config.approval == true ? environment.approvals : nil,
             freeze: environment.freeze, breakGlass: environment.breakGlass
         )
-        let decide: @Sendable () async throws -> GateVerdict = {
-            requirements.evaluate(try await source.facts(context.promotionID, requirements), at: context.now())
+        // The verdict, and the decisions the ledger holds that no event records (never weighed).
+        let decide: @Sendable () async throws -> (GateVerdict, ignored: [String]) = {
+            let facts = try await source.facts(context.promotionID, requirements)
+            return (requirements.evaluate(facts, at: context.now()), facts.unboundDecisions)
         }
         do {
             guard requirements.involvesPeople else {
-                return outcome(try await decide(), config: config, retry: nil)
+                let (verdict, ignored) = try await decide()
+                return outcome(verdict, config: config, retry: nil, ignored: ignored)
             }
             return try await source.listening(context.promotionID) { waitForDecision in
-                let first = try await decide()
-                guard case .waiting = first else { return outcome(first, config: config, retry: .zero) }
-                let verdict = await waitForDecision(source.decisionWait) ? try await decide() : first
-                return outcome(verdict, config: config, retry: .zero)
+                let (first, ignored) = try await decide()
+                guard case .waiting = first else { return outcome(first, config: config, retry: .zero, ignored: ignored) }
+                let (verdict, stillIgnored) = await waitForDecision(source.decisionWait) ? try await decide() : (first, ignored)
+                return outcome(verdict, config: config, retry: .zero, ignored: stillIgnored)
             }
         } catch is CancellationError {
             return .failedRetryable(reason: "stopped while reading the gate's facts")
@@ -54,10 +57,12 @@ struct GateStep: PromotionStepRunner {
     /// The step's answer to `verdict`. A waiting gate is tried again after `retry` (nil: when time
     /// alone would change the answer, or in a second); its note says what it waits for in words
     /// that stay the same until something changes.
-    func outcome(_ verdict: GateVerdict, config: Config, retry: Duration?) -> StepOutcome {
+    func outcome(_ verdict: GateVerdict, config: Config, retry: Duration?, ignored: [String] = []) -> StepOutcome {
+        let ignoredNote = ignored.isEmpty ? nil : "ignored (no event in the chain records them): " + ignored.joined(separator: "; ")
         switch verdict {
         case .open(let opening):
             var evidence: [String: JSONValue] = [:]
+            if !ignored.isEmpty { evidence["ignored"] = .array(ignored.map { .string($0) }) }
             if let after = config.after { evidence["after"] = .string(after) }
             if !opening.approvedBy.isEmpty { evidence["approvedBy"] = .array(opening.approvedBy.map { .string($0) }) }
             if let glass = opening.breakGlass {
@@ -67,7 +72,7 @@ struct GateStep: PromotionStepRunner {
             }
             return .done(evidence: .object(evidence))
         case .waiting(let waits, let recheckAfter):
-            let note = waits.map(\.lastingDescription).joined(separator: " · ")
+            let note = (waits.map(\.lastingDescription) + [ignoredNote].compactMap { $0 }).joined(separator: " · ")
             return .running(retryAfter: retry ?? recheckAfter ?? .seconds(1), note: note)
         case .failed(let rejection):
             var evidence: [String: JSONValue] = ["rejectedBy": .string(rejection.user)]

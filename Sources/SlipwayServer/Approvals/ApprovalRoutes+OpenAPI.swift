@@ -101,6 +101,7 @@ extension ApprovalRoutes {
               "releaseDigest": { "type": "string" },
               "policy": { "type": "string", "description": "Which policy version the gate's rules come from: the one in effect in the environment, or a bootstrap." },
               "policyChange": { "type": "string", "description": "Present when the release changes the environment's policy: `this release changes prod's policy (against …): field: old → new; …`." },
+              "ignored": { "type": "array", "items": { "type": "string" }, "description": "Decisions the ledger holds that no event in the chain records: never counted." },
               "decisions": {
                 "type": "array",
                 "items": {

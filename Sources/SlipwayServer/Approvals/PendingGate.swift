@@ -34,6 +34,8 @@ public struct PendingGate: Codable, Sendable, Equatable {
     public var policy: String?
     /// `this release changes prod's policy (against …): field: old → new; …`, when it does.
     public var policyChange: String?
+    /// Decisions the ledger holds that no event in the chain records: never counted.
+    public var ignored: [String]?
 
     /// The gate as its runner would decide it at `now`.
     public init(_ gate: WaitingGate, at now: Date) {
@@ -68,6 +70,7 @@ public struct PendingGate: Codable, Sendable, Equatable {
         releaseDigest = gate.facts?.release.digest
         policy = gate.requirements?.policyVersion
         policyChange = gate.requirements?.policyChange?.summary
+        ignored = gate.facts.flatMap { $0.unboundDecisions.isEmpty ? nil : $0.unboundDecisions }
         decisions = gate.approvals.map { approval in
             Decision(
                 user: approval.user, decision: approval.verdict.rawValue, at: approval.createdAt, comment: approval.comment,
