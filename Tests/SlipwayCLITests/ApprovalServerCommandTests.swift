@@ -10,7 +10,11 @@ import Testing
 struct ApprovalServerCommandTests {
     /// Starts `slipway serve` on the database (its pipeline, `app`, is not the seeded run's, so
     /// its watcher leaves that run alone) and runs `body` with the server's base URL.
-    static func withServer(_ configuration: DatabaseConfiguration, _ body: (String) async throws -> Void) async throws {
+    /// The server signs checkpoints with `signingKey` (give the CLI the same key, or it finds the
+    /// server's approvals unbound).
+    static func withServer(
+        _ configuration: DatabaseConfiguration, signingKey: String? = nil, _ body: (String) async throws -> Void
+    ) async throws {
         let repository = try TemporaryGitRepository()
         try repository.write("pipelines/app.yaml", """
             apiVersion: slipway/v1
@@ -39,7 +43,7 @@ struct ApprovalServerCommandTests {
         defer { _ = try? SlipwayBinary.run(["down"] + common) }
         try await BackgroundProcess.withProcess(
             executable: try SlipwayBinary.path(),
-            arguments: ["serve", "--listen", "127.0.0.1:0", "--interval", "1h"] + common,
+            arguments: ["serve", "--listen", "127.0.0.1:0", "--interval", "1h"] + common + (signingKey.map { ["--signing-key", $0] } ?? []),
             announcement: "listening on ", startupTimeout: .seconds(60)
         ) { server in
             try await body("http://127.0.0.1:\(server.port)")
@@ -50,7 +54,10 @@ struct ApprovalServerCommandTests {
     func throughTheServer() async throws {
         try await TestDatabase.withFreshDatabase { configuration in
             let promotion = try await ApprovalCommandTests.seedWaitingGate(configuration)
-            let database = ["--database-url", configuration.url]
+            // One signing key for the server and the CLI, as for one runner's state directory.
+            let keys = try TemporaryDirectory(prefix: "signing")
+            let signingKey = keys.path("ledger-signing.key")
+            let database = ["--database-url", configuration.url, "--signing-key", signingKey]
             let id = String(promotion)
             let what = "promotion \(id) (model-serve-aaaaaaaaaaaa to staging)"
             let ada = try ApprovalCommandTests.token("ada", ["release-managers"], database)
@@ -59,7 +66,7 @@ struct ApprovalServerCommandTests {
             let rita = try ApprovalCommandTests.token("rita", ["release-managers"], database)
             #expect(try SlipwayBinary.run(["token", "revoke", "4"] + database).status == 0)
 
-            try await Self.withServer(configuration) { url in
+            try await Self.withServer(configuration, signingKey: signingKey) { url in
                 let server = ["--server", url]
                 let before = try SlipwayBinary.run(["pending", "--output", "json"] + database)
                 let served = try SlipwayBinary.run(["pending", "--output", "json"] + server, environment: ["SLIPWAY_TOKEN": grace])

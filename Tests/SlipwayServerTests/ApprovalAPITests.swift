@@ -64,7 +64,9 @@ extension SlipwayServe {
                 #expect(opened["summary"] as? String == "open; a runner waiting at it moves on within a second (approved by grace, linus)")
                 #expect(try await world.approvalEvents() == ["approval.approved grace", "approval.approved linus", "approval.break_glass sam"])
 
-                let verify = try SlipwayBinary.run(["audit", "verify", "--database-url", world.fixture.database.url])
+                let verify = try SlipwayBinary.run([
+                    "audit", "verify", "--database-url", world.fixture.database.url, "--state-dir", world.fixture.state.path,
+                ])
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
             }
         }
@@ -146,7 +148,10 @@ extension SlipwayServe {
 
                 let decoder = JSONDecoder()
                 decoder.dateDecodingStrategy = .iso8601
-                let cli = try SlipwayBinary.run(["pending", "--output", "json", "--database-url", world.fixture.database.url])
+                let cli = try SlipwayBinary.run([
+                    // The server's state directory: its signing key is the one that signed the approvals.
+                    "pending", "--output", "json", "--database-url", world.fixture.database.url, "--state-dir", world.fixture.state.path,
+                ])
                 #expect(cli.status == 0, "\(cli.stderr)")
                 let printed = try decoder.decode([PendingGate].self, from: Data(cli.stdout.utf8))
                 for token in [grace, audrey] {
