@@ -194,6 +194,32 @@ struct PromotionDriverGateTests {
         }
     }
 
+    @Test("a gate marked succeeded by SQL opens nothing: the waiting driver, and one started afresh, fail the promotion with nothing moved")
+    func gateSucceededBySQLIsRefused() async throws {
+        try await Self.withWorld { world in
+            for round in 1...2 {
+                let promotion = try await world.releaseAtStaging(commit: 20 + round)
+                let gate = world.driveGate(promotion)
+                #expect(try await world.waitUntilGateListens(promotion), "the gate never ran")
+                if round == 2 {
+                    // The runner is gone when the row is changed; the next one starts from the ledger.
+                    gate.cancel()
+                    _ = try? await gate.value
+                }
+                try await TestDatabase.execute("""
+                    UPDATE promotion_steps SET status = 'succeeded', finished_at = now()
+                    WHERE promotion_id = \(promotion.id) AND kind = 'gate'
+                    """, on: world.configuration)
+                let status = round == 1 ? try await gate.value : try await world.driveGate(promotion).value
+                #expect(status == .failed, "round \(round)")
+                let record = try await world.ledger.transaction { tx in try await tx.promotion(id: promotion.id) }
+                #expect(record?.reason?.contains("marked succeeded in the ledger, but no event of the chain records it") == true, "\(String(describing: record?.reason))")
+                let steps = try await world.ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }
+                #expect(steps.dropFirst().allSatisfy { $0.status != .succeeded }, "round \(round): a step after the gate ran")
+            }
+        }
+    }
+
     @Test("a gate nobody decides on says what it waits for after each look")
     func waitingGateSaysWhy() async throws {
         try await Self.withWorld { world in

@@ -63,6 +63,12 @@ public struct PromotionDriver: Sendable {
         if promotion.status.isFinished { return promotion.status }
         if stoppingAfterGate && promotion.status == .progressing { return promotion.status }
         let steps = try await ledger.transaction { tx in try await tx.planSteps(promotionID: promotionID, plan, actor: actor) }
+        // A step the ledger says succeeded counts only if the chain records it (a gate marked
+        // succeeded by SQL would skip its approvals): otherwise nothing after it runs.
+        if let forged = try await unrecordedSuccess(in: steps) {
+            let reason = Self.forgedReason(forged)
+            return promotion.status == .progressing ? try await rollBack(promotion, reason: reason) : try await fail(promotion, reason: reason)
+        }
         // A step failed before a runner died: the rollback it started may not have finished, so
         // finish it before anything else (never run the steps after a failed one). A failed gate
         // moved no traffic: that promotion fails, there is nothing to roll back.
@@ -138,8 +144,7 @@ public struct PromotionDriver: Sendable {
                 // Finished before it started (`slipway abort` between two steps): say how.
                 let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
                 guard let current, current.status.isFinished else { throw error }
-                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
-                return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
+                return try await finishedElsewhere(current, promotion: promotion)
             }
         }
         report(promotion, .stepStarted(ordinal: step.ordinal, name: step.name, attempt: step.attempt))
@@ -155,8 +160,7 @@ public struct PromotionDriver: Sendable {
             // Someone else may have finished the step meanwhile (`slipway promote` ends a pause).
             let current = try await ledger.transaction { tx in try await tx.steps(promotionID: promotion.id) }.first { $0.id == step.id }
             if let current, current.status.isFinished {
-                report(promotion, .stepFinished(ordinal: step.ordinal, name: step.name, status: current.status, note: current.logTail))
-                return current.status == .failed ? .failed(current.logTail ?? "step \(step.name) failed") : .succeeded
+                return try await finishedElsewhere(current, promotion: promotion)
             }
             // Not finished elsewhere: a waiting gate stands aside for a newer release, or waits on.
             if isGate, let reason = try await supersededBy(promotion) { return .superseded(reason) }
@@ -213,6 +217,31 @@ public struct PromotionDriver: Sendable {
                 return .failed(reason.hasPrefix(step.name) ? reason : "\(step.name): \(reason)")
             }
         }
+    }
+
+    /// How a step someone else finished ends here: as they finished it, when the chain records
+    /// it; a success no event records (the row was changed outside Slipway) fails the step.
+    private func finishedElsewhere(_ current: StepRecord, promotion: PromotionRecord) async throws -> StepEnd {
+        if current.status == .succeeded, try await unrecordedSuccess(in: [current]) != nil {
+            report(promotion, .stepFinished(ordinal: current.ordinal, name: current.name, status: .failed, note: Self.forgedReason(current)))
+            return .failed(Self.forgedReason(current))
+        }
+        report(promotion, .stepFinished(ordinal: current.ordinal, name: current.name, status: current.status, note: current.logTail))
+        return current.status == .failed ? .failed(current.logTail ?? "step \(current.name) failed") : .succeeded
+    }
+
+    /// The first of `steps` the ledger says succeeded without an event recording it.
+    private func unrecordedSuccess(in steps: [StepRecord]) async throws -> StepRecord? {
+        let succeeded = steps.filter { $0.status == .succeeded }
+        guard !succeeded.isEmpty else { return nil }
+        return try await ledger.transaction { tx in
+            for step in succeeded where !(try await tx.isRecordedFinish(of: step)) { return step }
+            return nil
+        }
+    }
+
+    static func forgedReason(_ step: StepRecord) -> String {
+        "\(step.name): marked succeeded in the ledger, but no event of the chain records it (changed outside Slipway); nothing after it runs"
     }
 
     /// Takes traffic back to the stable release and records the promotion as rolled back.
