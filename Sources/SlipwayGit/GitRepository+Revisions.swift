@@ -48,18 +48,25 @@ extension GitRepository {
     ///
     /// - Throws: `GitError` when `from` is not a commit in this repository.
     public func log(from: GitObjectID, limit: Int) throws -> [GitCommitInfo] {
-        let operation = "read the history of \(from.short) in \(path)"
-        let repository = try pointer(for: operation)
         guard limit > 0 else { return [] }
+        return try walk(from: from, limit: limit, operation: "read the history of \(from.short) in \(path)") { walk, operation in
+            try GitError.check(git_revwalk_simplify_first_parent(walk), operation)
+        }
+    }
 
+    /// Up to `limit` commits of a revision walk from `tip` (topological, newest first), after
+    /// `configure` has set the walk up (first parents only, commits hidden).
+    private func walk(
+        from tip: GitObjectID, limit: Int, operation: String, configure: (OpaquePointer?, String) throws -> Void
+    ) throws -> [GitCommitInfo] {
+        let repository = try pointer(for: operation)
         var walk: OpaquePointer?
         try GitError.check(git_revwalk_new(&walk, repository), operation)
         defer { git_revwalk_free(walk) }
         try GitError.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), operation)
-        try GitError.check(git_revwalk_simplify_first_parent(walk), operation)
-        var start = from.oid
+        try configure(walk, operation)
+        var start = tip.oid
         try GitError.check(git_revwalk_push(walk, &start), operation)
-
         var commits: [GitCommitInfo] = []
         var next = git_oid()
         while commits.count < limit {
@@ -92,25 +99,10 @@ extension GitRepository {
     /// With no `base`, only `tip` itself.
     public func commits(from tip: GitObjectID, since base: GitObjectID?, limit: Int = 1000) throws -> [GitCommitInfo] {
         guard let base else { return [try commit(tip)] }
-        let operation = "list the commits between \(base.short) and \(tip.short) in \(path)"
-        let repository = try pointer(for: operation)
-        var walk: OpaquePointer?
-        try GitError.check(git_revwalk_new(&walk, repository), operation)
-        defer { git_revwalk_free(walk) }
-        try GitError.check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), operation)
-        var start = tip.oid
-        try GitError.check(git_revwalk_push(walk, &start), operation)
-        var hidden = base.oid
-        // A base this repository does not have (history rewritten) hides nothing.
-        if git_revwalk_hide(walk, &hidden) != 0 { git_error_clear() }
-        var commits: [GitCommitInfo] = []
-        var next = git_oid()
-        while commits.count < limit {
-            let result = git_revwalk_next(&next, walk)
-            if result == GIT_ITEROVER.rawValue { break }
-            try GitError.check(result, operation)
-            commits.append(try commit(GitObjectID(next)))
+        return try walk(from: tip, limit: limit, operation: "list the commits between \(base.short) and \(tip.short) in \(path)") { walk, _ in
+            var hidden = base.oid
+            // A base this repository does not have (history rewritten) hides nothing.
+            if git_revwalk_hide(walk, &hidden) != 0 { git_error_clear() }
         }
-        return commits
     }
 }
