@@ -2,17 +2,9 @@ extension LedgerSchema {
     /// Version 7: signed checkpoints of the event chain. Each row says, under an Ed25519 signature
     /// made with a key kept outside the database, that events `first_seq…last_seq` were appended
     /// by the key's holder and that the chain then ended at `last_seq` with hash `head_hash`.
-    /// Like `events`, the table is append-only (``slipway_append_only`` refuses UPDATE, DELETE
+    /// Like `events`, the table is append-only (``slipway_append_only``, made by version 6, refuses UPDATE, DELETE
     /// and TRUNCATE for whoever is not the table's owner turning the trigger off).
     static let checkpoints = Migration(version: 7, name: "signed chain checkpoints", statements: [
-        """
-        CREATE FUNCTION slipway_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION 'the % table is append-only: % is refused', TG_TABLE_NAME, TG_OP
-                USING ERRCODE = 'insufficient_privilege';
-        END
-        $$
-        """,
         """
         CREATE TABLE checkpoints (
             id              bigserial PRIMARY KEY,

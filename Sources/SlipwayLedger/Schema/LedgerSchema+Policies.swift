@@ -18,21 +18,22 @@ extension LedgerSchema {
         )
         """,
         "CREATE INDEX environment_policies_latest ON environment_policies (environment, id DESC)",
+        // The one append-only trigger function of the tables after `events` (which has its own).
         """
-        CREATE FUNCTION slipway_policies_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION slipway_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            RAISE EXCEPTION 'the environment_policies table is append-only: % is refused', TG_OP
+            RAISE EXCEPTION 'the % table is append-only: % is refused', TG_TABLE_NAME, TG_OP
                 USING ERRCODE = 'insufficient_privilege';
         END
         $$
         """,
         """
         CREATE TRIGGER environment_policies_append_only BEFORE UPDATE OR DELETE ON environment_policies
-            FOR EACH ROW EXECUTE FUNCTION slipway_policies_append_only()
+            FOR EACH ROW EXECUTE FUNCTION slipway_append_only()
         """,
         """
         CREATE TRIGGER environment_policies_no_truncate BEFORE TRUNCATE ON environment_policies
-            FOR EACH STATEMENT EXECUTE FUNCTION slipway_policies_append_only()
+            FOR EACH STATEMENT EXECUTE FUNCTION slipway_append_only()
         """,
     ])
 }
