@@ -20,7 +20,8 @@ struct RunCommandTests {
         while stagingPort == devPort || abs(stagingPort - devPort) == 1000 { stagingPort = try LoopbackPort.free() }
         var prodPort = try LoopbackPort.free()
         while [devPort, stagingPort].contains(where: { $0 == prodPort || abs($0 - prodPort) == 1000 }) { prodPort = try LoopbackPort.free() }
-        let modelServe = try BuiltExecutable.path(named: "model-serve")
+        // The build step runs sandboxed, with a /tmp of its own.
+        let modelServe = try BuiltExecutable.readableFromSandbox(named: "model-serve")
         try repository.write("pipelines/model-serve.yaml", """
             apiVersion: slipway/v1
             kind: Pipeline
