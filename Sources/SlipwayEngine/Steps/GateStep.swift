@@ -32,9 +32,16 @@ struct GateStep: PromotionStepRunner {
             freeze: environment.freeze, breakGlass: environment.breakGlass
         )
         // The verdict, and the decisions the ledger holds that no event records (never weighed).
+        // Once recorded (and bound to its event), the gate's requirements are the ones it applies:
+        // a resumed runner decides by the rules approvers were refused or accepted under.
         let decide: @Sendable () async throws -> (GateVerdict, ignored: [String]) = {
-            let facts = try await source.facts(context.promotionID, requirements)
-            return (requirements.evaluate(facts, at: context.now()), facts.unboundDecisions)
+            var facts = try await source.facts(context.promotionID, requirements)
+            var applied = requirements
+            if let recorded = try await source.recorded(context.promotionID), recorded != requirements {
+                applied = recorded
+                facts = try await source.facts(context.promotionID, recorded)
+            }
+            return (applied.evaluate(facts, at: context.now()), facts.unboundDecisions)
         }
         do {
             guard requirements.involvesPeople else {
@@ -109,6 +116,9 @@ public struct GateSource: Sendable {
     public var facts: @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts
     /// Runs the body while listening for decisions about the promotion.
     public var listening: Listening
+    /// The requirements the promotion's gate recorded the first time it ran (bound to their
+    /// event), or nil before that or without a ledger.
+    public var recorded: @Sendable (_ promotionID: Int64) async throws -> GateRequirements?
     /// How long one run of the gate listens for a decision before it hands back to the driver
     /// (which then looks for a newer release that supersedes this one). A decision heard ends
     /// the wait at once; this bounds only how often a quiet gate looks around.
@@ -119,12 +129,14 @@ public struct GateSource: Sendable {
         requirements: GateRequirements? = nil,
         facts: @escaping @Sendable (_ promotionID: Int64, _ requirements: GateRequirements) async throws -> GateFacts,
         listening: @escaping Listening,
+        recorded: @escaping @Sendable (_ promotionID: Int64) async throws -> GateRequirements? = { _ in nil },
         decisionWait: Duration = .seconds(1)
     ) {
         self.environment = environment
         self.requirements = requirements
         self.facts = facts
         self.listening = listening
+        self.recorded = recorded
         self.decisionWait = decisionWait
     }
 
@@ -147,6 +159,7 @@ public struct GateSource: Sendable {
                     try await body { limit in await signal.wait(upTo: limit) }
                 }
             },
+            recorded: { promotionID in try await ledger.transaction { tx in try await tx.gateRequirements(promotionID: promotionID) } },
             decisionWait: decisionWait
         )
     }

@@ -35,13 +35,27 @@ extension LedgerTransaction {
         }
     }
 
-    /// What the promotion's gate requires, as its first run recorded it.
+    /// What the promotion's gate requires, as its first run recorded it — only when the chain
+    /// recorded exactly these requirements (a `gate.requirements` event, signed when the ledger
+    /// has a key): a row written beforehand by SQL to weaken the gate is not read (``unboundFacts``
+    /// reports it), and the gate then stays closed to decisions.
     public func gateRequirements(promotionID: Int64) async throws -> GateRequirements? {
+        var recorded: JSONValue?
         for try await text in try await query("SELECT requirements::text FROM gates WHERE promotion_id = \(promotionID)").decode(String.self) {
-            guard let requirements = GateRequirements(json: try StepRecord.json(text)) else {
-                throw LedgerError(.query, "the gate requirements of promotion \(promotionID) cannot be read")
-            }
-            return requirements
+            recorded = try StepRecord.json(text)
+        }
+        guard let recorded else { return nil }
+        guard let requirements = GateRequirements(json: recorded) else {
+            throw LedgerError(.query, "the gate requirements of promotion \(promotionID) cannot be read")
+        }
+        var events: [(Int64, String)] = []
+        for try await event in try await query("""
+            SELECT seq, payload FROM events WHERE subject = \("promotion/\(promotionID)") AND kind = 'gate.requirements' ORDER BY seq
+            """).decode((Int64, String).self) {
+            events.append(event)
+        }
+        for (seq, payload) in events where try StepRecord.json(payload) == recorded {
+            if try await isSignedOrBeforeCheckpoints(seq: seq) { return requirements }
         }
         return nil
     }
