@@ -18,7 +18,7 @@ struct OIDCOptions: ParsableArguments {
     var audience: String?
 
     @Option(name: .customLong("oidc-jwks"), help: ArgumentHelp(
-        "The provider's public keys: a JWKS file, or an https:// URL fetched and cached (default: $\(OIDCConfiguration.jwksVariable)).",
+        "The provider's public keys: a JWKS file, or an https:// URL fetched and cached; http:// only on a loopback host (default: $\(OIDCConfiguration.jwksVariable)).",
         valueName: "file|url"
     ))
     var jwks: String?
@@ -57,6 +57,9 @@ struct OIDCOptions: ParsableArguments {
             throw ValidationError("OIDC needs --oidc-issuer, --oidc-audience and --oidc-jwks together (or their SLIPWAY_OIDC_* variables); missing: \(missing.joined(separator: ", "))")
         }
         var location = JWKSLocation(jwks)
+        if let problem = location.plainHTTPProblem {
+            throw ValidationError("--oidc-jwks \(problem)")
+        }
         if case .file(let path) = location {
             let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
             guard FileManager.default.isReadableFile(atPath: absolute) else {

@@ -39,7 +39,7 @@ public struct OIDCConfiguration: Sendable, Equatable {
     public static let groupsClaimVariable = "SLIPWAY_OIDC_GROUPS_CLAIM"
 }
 
-/// Where an identity provider's JWKS is: a file, or an `https://` (or `http://`) URL.
+/// Where an identity provider's JWKS is: a file, or an `https://` URL (`http://` only on a loopback host, see ``plainHTTPProblem``).
 public enum JWKSLocation: Sendable, Equatable, CustomStringConvertible {
     case file(String)
     case url(String)
