@@ -1,18 +1,34 @@
 import Foundation
 
 /// A vulnerability scan a pipeline's releases are held to, as part of an environment's policy:
-/// the scan's name, the severity that fails it, whether unfixed findings pass, whether a missing
-/// scanner is tolerated, and the SHA-256 of its ignore file at the release's commit.
+/// the scan's name, what runs it and on what (the scanner, the subject, or the report a build
+/// step writes), the severity that fails it, whether unfixed findings pass, whether a missing
+/// scanner is tolerated, and the SHA-256 of its ignore file at the release's commit. Changing
+/// any of them is a policy change: a release that scans something else, or reads a report its
+/// own build wrote, is not judged by its own verdict.
 public struct ScanRule: Sendable, Equatable {
     public var name: String
+    /// The scanner (`trivy`, `grype`, `sarif`); nil only in a rule the ledger kept before
+    /// Slipway recorded it, which then differs from every release's (and so is strict).
+    public var scanner: VulnerabilityScan.Scanner?
+    /// What the scanner looks at (`automatic`, `path:`, `image:`); nil as for `scanner`.
+    public var subject: ScanSubject?
+    /// The report a build step writes (`report:`), read instead of running the scanner.
+    public var report: String?
     public var failOn: Severity
     public var ignoreUnfixed: Bool
     public var optional: Bool
     /// `sha256:` of the ignore file's text; nil when the scan has none (or it is missing).
     public var ignoreDigest: String?
 
-    public init(name: String, failOn: Severity, ignoreUnfixed: Bool = false, optional: Bool = false, ignoreDigest: String? = nil) {
+    public init(
+        name: String, scanner: VulnerabilityScan.Scanner? = .trivy, subject: ScanSubject? = .automatic, report: String? = nil,
+        failOn: Severity, ignoreUnfixed: Bool = false, optional: Bool = false, ignoreDigest: String? = nil
+    ) {
         self.name = name
+        self.scanner = scanner
+        self.subject = subject
+        self.report = report
         self.failOn = failOn
         self.ignoreUnfixed = ignoreUnfixed
         self.optional = optional
@@ -24,18 +40,42 @@ public struct ScanRule: Sendable, Equatable {
         pipeline.scan.compactMap { entry in
             guard case .vulnerabilities(let scan) = entry else { return nil }
             return ScanRule(
-                name: scan.name, failOn: scan.failOn, ignoreUnfixed: scan.ignoreUnfixed, optional: scan.optional,
-                ignoreDigest: scan.ignoreFile.flatMap(ignoreDigest)
+                name: scan.name, scanner: scan.scanner, subject: scan.subject, report: scan.report, failOn: scan.failOn,
+                ignoreUnfixed: scan.ignoreUnfixed, optional: scan.optional, ignoreDigest: scan.ignoreFile.flatMap(ignoreDigest)
             )
         }
+    }
+
+    /// Whether `other` scans the same thing the same way: the same scanner, subject and report.
+    func scansAlike(_ other: ScanRule) -> Bool {
+        scanner != nil && subject != nil && scanner == other.scanner && subject == other.subject && report == other.report
     }
 
     var json: JSONValue {
         var fields: [String: JSONValue] = [
             "name": .string(name), "failOn": .string(failOn.rawValue), "ignoreUnfixed": .bool(ignoreUnfixed), "optional": .bool(optional),
         ]
+        if let scanner { fields["scanner"] = .string(scanner.rawValue) }
+        if let subject { fields["subject"] = Self.json(subject) }
+        if let report { fields["report"] = .string(report) }
         if let ignoreDigest { fields["ignoreDigest"] = .string(ignoreDigest) }
         return .object(fields)
+    }
+
+    /// `"automatic"`, `{"path": DIR}` or `{"image": STEP}`: the spec's own words.
+    static func json(_ subject: ScanSubject) -> JSONValue {
+        switch subject {
+        case .automatic: .string("automatic")
+        case .directory(let path): .object(["path": .string(path)])
+        case .image(let step): .object(["image": .string(step)])
+        }
+    }
+
+    static func subject(_ json: JSONValue) -> ScanSubject? {
+        if case .string("automatic") = json { return .automatic }
+        if case .string(let path)? = json["path"] { return .directory(path) }
+        if case .string(let step)? = json["image"] { return .image(step: step) }
+        return nil
     }
 
     init?(json: JSONValue) {
@@ -43,9 +83,28 @@ public struct ScanRule: Sendable, Equatable {
               let failOn = Severity(rawValue: severity), case .bool(let unfixed)? = json["ignoreUnfixed"],
               case .bool(let optional)? = json["optional"]
         else { return nil }
+        // A rule recorded before the scanner and subject were: both nil (it then matches no release's).
+        var scanner: VulnerabilityScan.Scanner?
+        if let value = json["scanner"] {
+            guard case .string(let text) = value, let known = VulnerabilityScan.Scanner(rawValue: text) else { return nil }
+            scanner = known
+        }
+        var subject: ScanSubject?
+        if let value = json["subject"] {
+            guard let known = Self.subject(value) else { return nil }
+            subject = known
+        }
+        var report: String?
+        if let value = json["report"] {
+            guard case .string(let text) = value else { return nil }
+            report = text
+        }
         var digest: String?
         if case .string(let text)? = json["ignoreDigest"] { digest = text }
-        self.init(name: name, failOn: failOn, ignoreUnfixed: unfixed, optional: optional, ignoreDigest: digest)
+        self.init(
+            name: name, scanner: scanner, subject: subject, report: report, failOn: failOn, ignoreUnfixed: unfixed, optional: optional,
+            ignoreDigest: digest
+        )
     }
 }
 
@@ -69,9 +128,10 @@ extension ScanRule {
     /// pass the scans the policy in effect (`inEffect`) requires, one reason per rule it breaks;
     /// empty when it passes. Stricter wins: a scan the policy in effect requires must have run
     /// (unless optional in both); where the policy in effect fails on a lower severity, does not
-    /// pass unfixed findings, or has another ignore file, the release's own verdict is not
-    /// enough, and every finding at or above the stricter severity fails it (the release's own
-    /// ignore list is not honoured then).
+    /// pass unfixed findings, has another ignore file, or scans with another scanner, another
+    /// subject or another `report:`, the release's own verdict is not enough, and every finding
+    /// at or above the stricter severity fails it (the release's own ignore list is not honoured
+    /// then).
     public static func violations(inEffect: [ScanRule], release: [ScanRule], results: [ScanOutcomeSummary]) -> [String] {
         var reasons: [String] = []
         for rule in inEffect {
@@ -84,7 +144,9 @@ extension ScanRule {
                 continue
             }
             let failOn = min(rule.failOn, own?.failOn ?? rule.failOn)
-            let sameRules = own.map { $0.failOn <= rule.failOn && (!$0.ignoreUnfixed || rule.ignoreUnfixed) && $0.ignoreDigest == rule.ignoreDigest } ?? false
+            let sameRules = own.map {
+                rule.scansAlike($0) && $0.failOn <= rule.failOn && (!$0.ignoreUnfixed || rule.ignoreUnfixed) && $0.ignoreDigest == rule.ignoreDigest
+            } ?? false
             if sameRules {
                 if result.status == .failed { reasons.append("scan \(rule.name) failed") }
                 continue
