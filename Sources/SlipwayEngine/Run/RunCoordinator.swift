@@ -67,9 +67,12 @@ public struct RunCoordinator: Sendable {
             }
             return (info, files, policyCommit)
         }
-        let specSet: SpecSet
+        var specSet: SpecSet
         switch SpecLoader.load(specs) {
-        case .success(let loaded): specSet = loaded
+        case .success(let loaded):
+            specSet = loaded
+            // An `Environment` document the commit put under pipelines/ is not the ref's.
+            if policyRef != nil { specSet.environments.removeAll { !$0.location.file.hasPrefix("environments/") } }
         case .failure(let error):
             if let policyRef, let policyCommit {
                 throw RunError(
@@ -121,9 +124,12 @@ public struct RunCoordinator: Sendable {
             try await ledger.transaction { tx in _ = try await tx.moveRun(id: run.id, to: .running, actor: actor) }
         }
         // No stage may skip an environment of the promotion order (known to the ledger too, so a
-        // commit cannot drop one by deleting its file): refused before anything is built.
-        let order = try await promotionOrder(specs: specSet)
-        if let refusal = pipeline.stages.lazy.compactMap({ order.refusal(of: $0, in: pipeline) }).first {
+        // commit cannot drop one by deleting its file), and no new environment may take over the
+        // target of one whose policy is in effect: refused before anything is built.
+        let inEffect = try await ledger.transaction { tx in try await tx.policiesInEffect() }
+        let order = PromotionOrder(release: specSet.environments, inEffect: inEffect)
+        let skipped = pipeline.stages.lazy.compactMap { order.refusal(of: $0, in: pipeline)?.description }.first
+        if let refusal = skipped ?? TargetTakeover.find(release: specSet.environments, inEffect: inEffect)?.description {
             let finished = try await ledger.transaction { tx in
                 try await tx.moveRun(id: run.id, to: .failed, failure: "policy: \(refusal)", actor: actor)
             }
@@ -297,12 +303,6 @@ struct JudgedGate: Sendable {
 }
 
 extension RunCoordinator {
-    /// The promotion order of every environment the specs or the ledger know.
-    func promotionOrder(specs: SpecSet) async throws -> PromotionOrder {
-        let inEffect = try await ledger.transaction { tx in try await tx.policiesInEffect() }
-        return PromotionOrder(release: specs.environments, inEffect: inEffect)
-    }
-
     /// The gate of `stage`: the release's policy made stricter by the one in effect in the
     /// environment, after the environment just before it in the promotion order.
     func gate(
