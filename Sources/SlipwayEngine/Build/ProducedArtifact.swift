@@ -10,13 +10,20 @@ struct ProducedArtifact {
     var digest: FileDigest
 
     /// Copies each of the step's `produces` out of `checkout` (keeping the file's permissions,
-    /// so an executable stays executable) and hashes the copy, a megabyte at a time.
+    /// so an executable stays executable) and hashes the copy, a megabyte at a time. A symbolic
+    /// link is followed only while it stays inside the checkout: Slipway copies as the runner's
+    /// user, and a link to the runner's files would make them an artifact.
     static func collect(
         _ plan: BuildStepPlan, checkout: String, layout: BuildLayout, runID: Int64
     ) throws(BuildError) -> [ProducedArtifact] {
         var artifacts: [ProducedArtifact] = []
         for (name, path) in plan.produces {
-            let source = "\(checkout)/\(path)"
+            let source: String
+            switch CheckoutPath.resolve(path, in: checkout) {
+            case .inside(let resolved): source = resolved
+            case .outside(let resolved): throw .artifactOutsideCheckout(step: plan.name, name: name, path: path, resolved: resolved)
+            case .missing: throw .artifactMissing(step: plan.name, name: name, path: path)
+            }
             var info = stat()
             guard stat(source, &info) == 0 else {
                 throw .artifactMissing(step: plan.name, name: name, path: path)
@@ -29,8 +36,8 @@ struct ProducedArtifact {
             do {
                 try files.createDirectory(atPath: layout.artifactDirectory(runID: runID), withIntermediateDirectories: true)
                 if files.fileExists(atPath: destination) { try files.removeItem(atPath: destination) }
-                // Follows a symbolic link: the artifact is the file it points at.
-                try files.copyItem(atPath: URL(fileURLWithPath: source).resolvingSymlinksInPath().path, toPath: destination)
+                // The file a link inside the checkout points at.
+                try files.copyItem(atPath: source, toPath: destination)
                 try files.setAttributes([.posixPermissions: Int(info.st_mode & 0o777)], ofItemAtPath: destination)
             } catch {
                 throw .fileSystem(step: plan.name, operation: "copy artifact \(name) from \(path) to \(destination)", message: "\(error)")
