@@ -225,3 +225,38 @@ struct CheckpointTests {
         }
     }
 }
+
+@Suite("A checkpoint signs only its own transaction's events")
+struct CheckpointSpanTests {
+    @Test("an event committed by SQL between two appends of one transaction fails that transaction; no checkpoint covers it")
+    func foreignEventBetweenAppends() async throws {
+        try await withSignedLedger { ledger, configuration, signing, _ in
+            try await appendEvents(ledger, count: 1)
+            var refusal: LedgerError?
+            do {
+                try await ledger.transaction { tx in
+                    let mine = try await tx.appendEvent(NewEvent(actor: "ada", kind: "test.event", subject: "mine/1"))
+                    // Someone with the database's password commits an event right after it, without the append lock.
+                    let micros = mine.occurredAtMicros + 1
+                    let hash = EventChain.hash(
+                        previous: mine.hash, seq: mine.seq + 1, occurredAtMicros: micros, actor: "mallory", kind: "approval.approved",
+                        subject: "promotion/1", payload: "{}"
+                    )
+                    try await TestDatabase.execute("""
+                        INSERT INTO events (seq, occurred_at_us, actor, kind, subject, payload, prev_hash, hash)
+                        VALUES (\(mine.seq + 1), \(micros), 'mallory', 'approval.approved', 'promotion/1', '{}', '\(mine.hash)', '\(hash)')
+                        """, on: configuration)
+                    try await tx.appendEvent(NewEvent(actor: "ada", kind: "test.event", subject: "mine/2"))
+                }
+            } catch let error as LedgerError {
+                refusal = error
+            }
+            let error = try #require(refusal)
+            #expect(error.code == .conflict)
+            #expect(error.message.contains("event 3 was committed to the chain between this transaction's events 2 and 4 without the append lock"))
+            #expect(try await TestDatabase.column(
+                "SELECT count(*)::text FROM checkpoints WHERE first_seq <= 3 AND last_seq >= 3", on: configuration
+            ) == ["0"])
+        }
+    }
+}

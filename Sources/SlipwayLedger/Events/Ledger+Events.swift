@@ -30,7 +30,7 @@ extension LedgerTransaction {
             seq: seq, occurredAtMicros: micros, actor: event.actor, kind: event.kind,
             subject: event.subject, payload: payload, prevHash: previous, hash: hash
         )
-        self.appended.record(appended)
+        try self.appended.record(appended)
         return appended
     }
 
