@@ -50,3 +50,35 @@ struct PreviousStageBindingTests {
         }
     }
 }
+
+@Suite("the earlier stage's success counts only when signed")
+struct SignedPreviousStageTests {
+    @Test("with a signing key, dev set to succeeded by SQL with a well-chained unsigned promotion.status event opens nothing")
+    func forgedSuccessEventIgnored() async throws {
+        let (signing, _) = try Forgery.signing()
+        try await GateAtStaging.with(requirements: GateRequirements(afterStage: "dev"), signing: signing) { world in
+            let signed = try await world.ledger.transaction { tx in
+                try await tx.gateFacts(promotionID: world.staging.id, requirements: GateRequirements(afterStage: "dev"))
+            }
+            #expect(signed.previousStageSucceededAt != nil, "dev succeeded through the ledger, under a signed checkpoint")
+
+            let (dev, staging) = try await world.ledger.transaction { tx -> (PromotionRecord, PromotionRecord) in
+                let run = try await tx.createRun(newRun(commit: 2)).run
+                let dev = try await tx.createPromotion(run: run, environment: "dev", releaseID: "model-serve-2", strategy: "blueGreen", actor: "ci")
+                let staging = try await tx.createPromotion(run: run, environment: "staging", releaseID: "model-serve-2", strategy: "canary", actor: "ci")
+                return (dev, staging)
+            }
+            try await TestDatabase.execute(
+                "UPDATE promotions SET status = 'succeeded', finished_at = now() WHERE id = \(dev.id)", on: world.configuration
+            )
+            try await Forgery.appendEvent(
+                world.ledger, on: world.configuration, actor: "ci", kind: "promotion.status", subject: "promotion/\(dev.id)",
+                payload: .object(["from": .string("progressing"), "to": .string("succeeded")])
+            )
+            let forged = try await world.ledger.transaction { tx in
+                try await tx.gateFacts(promotionID: staging.id, requirements: GateRequirements(afterStage: "dev"))
+            }
+            #expect(forged.previousStageSucceededAt == nil)
+        }
+    }
+}

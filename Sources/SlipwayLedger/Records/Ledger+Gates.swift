@@ -108,14 +108,25 @@ extension LedgerTransaction {
         return facts
     }
 
-    /// When the event chain recorded promotion `id`'s success; nil when no event says it succeeded.
+    /// When the event chain recorded promotion `id`'s success: the first such event that is
+    /// signed (covered by a checkpoint of this ledger's key, or before the first checkpoint). Nil
+    /// when no such event says it succeeded — one appended by SQL without the key does not count.
     func recordedSuccess(ofPromotion id: Int64) async throws -> Date? {
         let rows = try await query("""
-            SELECT occurred_at FROM events
+            SELECT seq, occurred_at FROM events
             WHERE subject = \("promotion/\(id)") AND kind = 'promotion.status' AND payload::jsonb->>'to' = 'succeeded'
-            ORDER BY seq LIMIT 1
+            ORDER BY seq
             """)
-        for try await at in rows.decode(Date.self) { return at }
+        var candidates: [(seq: Int64, at: Date)] = []
+        for try await (seq, at) in rows.decode((Int64, Date).self) { candidates.append((seq, at)) }
+        for candidate in candidates {
+            if try await isSignedOrBeforeCheckpoints(seq: candidate.seq) { return candidate.at }
+        }
+        if !candidates.isEmpty {
+            logger.warning("ignoring promotion successes no signed checkpoint covers", metadata: [
+                "promotion": "\(id)", "events": "\(candidates.map(\.seq))",
+            ])
+        }
         return nil
     }
 
