@@ -335,15 +335,21 @@ extension RunCoordinator {
     /// the two), or nil when they do.
     func scanViolations(_ judged: JudgedGate, runID: Int64) async throws -> String? {
         guard !judged.scanRulesInEffect.isEmpty else { return nil }
-        let records = try await ledger.transaction { tx in try await tx.scans(runID: runID) }
-        let results = records.filter { $0.kind == .vulnerabilities }.map { record in
-            ScanOutcomeSummary(
-                name: record.name,
-                status: [.passed: .passed, .failed: .failed, .notScanned: .notScanned][record.status] ?? .error,
-                counts: (try? JSONDecoder().decode(SeverityCounts.self, from: JSONEncoder().encode(record.counts))) ?? SeverityCounts()
-            )
+        // Only scans the chain records count (the latest of each name): a row inserted by SQL
+        // satisfies no rule.
+        let records = try await ledger.transaction { tx in try await tx.latestBoundScans(runID: runID) }
+        var results: [ScanOutcomeSummary] = []
+        var reasons: [String] = []
+        for record in records where record.kind == .vulnerabilities {
+            do {
+                results.append(try record.outcome())
+            } catch let error as LedgerError {
+                // Counts that cannot be read are no findings to count: the scan did not complete.
+                reasons.append(error.message)
+                results.append(ScanOutcomeSummary(name: record.name, status: .error, counts: SeverityCounts()))
+            }
         }
-        let reasons = ScanRule.violations(inEffect: judged.scanRulesInEffect, release: judged.release.scans, results: results)
+        reasons += ScanRule.violations(inEffect: judged.scanRulesInEffect, release: judged.release.scans, results: results)
         return reasons.isEmpty ? nil : "policy: " + reasons.joined(separator: "; ")
     }
 

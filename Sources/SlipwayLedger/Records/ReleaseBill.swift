@@ -60,7 +60,7 @@ extension LedgerTransaction {
         }
         return ReleaseBill(
             run: run, failure: failure, releaseID: promotions.last?.promotion.releaseID,
-            artifacts: try await artifacts(runID: runID), scans: try await latestScans(runID: runID),
+            artifacts: try await artifacts(runID: runID), scans: try await latestBoundScans(runID: runID),
             promotions: promotions, model: promotions.last(where: { $0.model != nil })?.model
         )
     }

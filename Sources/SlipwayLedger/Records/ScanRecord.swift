@@ -97,7 +97,8 @@ public struct NewScan: Sendable, Equatable {
 }
 
 extension LedgerTransaction {
-    /// Records a scan of a run, with a `scan.recorded` event in the chain. A scan is never
+    /// Records a scan of a run, with a `scan.recorded` event in the chain naming the row
+    /// (``latestBoundScans(runID:)`` counts only rows so recorded). A scan is never
     /// changed: scanning again (a resumed run) adds a row, unless the run's latest scan of that
     /// name came out the same (status, summary and report digest), which is returned with
     /// `created == false` and no event.
@@ -129,6 +130,7 @@ extension LedgerTransaction {
             var payload: [String: JSONValue] = [
                 "name": .string(scan.name), "kind": .string(scan.kind.rawValue), "tool": .string(scan.tool),
                 "status": .string(scan.status.rawValue), "counts": scan.counts, "summary": .string(scan.summary),
+                "scan": .number(Double(record.id)),
             ]
             if let digest = scan.reportDigest { payload["reportDigest"] = .string(digest) }
             try await appendEvent(NewEvent(actor: actor, kind: "scan.recorded", subject: "run/\(scan.runID)", payload: .object(payload)))
