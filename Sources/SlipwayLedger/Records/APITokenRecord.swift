@@ -15,7 +15,13 @@ public struct APITokenRecord: Sendable, Equatable, Codable {
     public var revokedBy: String?
     public var lastUsedAt: Date?
 
-    static let columns = "t.id, t.user_name, t.groups, t.created_by, t.created_at, t.expires_at, t.revoked_at, t.revoked_by, t.last_used_at"
+    /// Read from `api_tokens t`. A token is revoked when its `token.revoked` event says so, even
+    /// with `revoked_at` cleared by SQL.
+    static let columns = """
+        t.id, t.user_name, t.groups, t.created_by, t.created_at, t.expires_at,
+        COALESCE(t.revoked_at, \(LedgerTransaction.tokenRevocationAt)), COALESCE(t.revoked_by, \(LedgerTransaction.tokenRevocationBy)),
+        t.last_used_at
+        """
 
     init(row: PostgresRow) throws {
         let (id, user, groups, createdBy, created, expires, revoked, revokedBy, lastUsed) = try row.decode(
@@ -118,7 +124,8 @@ extension LedgerTransaction {
     }
 
     /// Who `token` speaks for, noting that it was used. A malformed, unknown, expired or revoked
-    /// token is refused with a message that says which (never repeating the token).
+    /// token is refused with a message that says which (never repeating the token); one whose row
+    /// no signed `token.created` event records counts as unknown.
     public func authenticate(token: String) async throws -> APITokenRecord {
         let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard APITokenSecret.isWellFormed(token) else {
@@ -133,7 +140,15 @@ extension LedgerTransaction {
         // The lookup is by hash, so its timing says nothing useful about the token; what comes
         // back is compared in constant time all the same.
         guard let match, APITokenSecret.constantTimeEqual(match.stored, hash), let record = try await self.token(id: match.id) else {
-            throw LedgerError(.unauthenticated, "the token is not known to this ledger")
+            throw LedgerError(.unauthenticated, Self.unknownToken)
+        }
+        // A row no `token.created` event records (inserted by SQL) is refused like an unknown
+        // token: the caller learns nothing, the log says why.
+        guard try await isBoundToEvent(record) else {
+            logger.warning("refusing an API token that no signed token.created event records (its row was written outside Slipway)", metadata: [
+                "token": "\(record.id)", "user": "\(record.user)",
+            ])
+            throw LedgerError(.unauthenticated, Self.unknownToken)
         }
         let current = now()
         if let revoked = record.revokedAt {
@@ -150,6 +165,9 @@ extension LedgerTransaction {
         used.lastUsedAt = current
         return used
     }
+
+    /// What a caller is told about a token this ledger does not know (or will not vouch for).
+    static let unknownToken = "the token is not known to this ledger"
 
     /// How stale `last_used_at` may be before a use writes it again.
     static let lastUsedPrecision: TimeInterval = 60

@@ -107,10 +107,11 @@ extension LedgerTransaction {
 }
 
 extension Ledger {
-    /// Rows a gate would act on that no event records: approvals without their event, scans
-    /// without a `scan.recorded` event saying the same, artifacts without an `artifact.recorded`
-    /// event with the same digest, gate requirements without their `gate.requirements` event.
-    /// At most `limit` of each kind.
+    /// Rows Slipway would act on that no event records: approvals without their event, scans
+    /// without a `scan.recorded` event saying the same (``LedgerTransaction/scanEventMatch``), artifacts without an `artifact.recorded`
+    /// event with the same digest, gate requirements without their `gate.requirements` event,
+    /// API tokens without their `token.created` event, policies in effect without their
+    /// `policy.*` event. At most `limit` of each kind.
     public func unboundFacts(limit: Int = 100) async throws -> [UnboundFact] {
         try await read("looking for facts no event records") { tx in
             var facts: [UnboundFact] = []
@@ -124,12 +125,8 @@ extension Ledger {
             }
             for try await (id, run, name, status) in try await tx.query("""
                 SELECT s.id, s.run_id, s.name, s.status FROM scans s
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM events e WHERE e.subject = 'run/' || s.run_id AND e.kind = 'scan.recorded'
-                    AND (e.payload::jsonb ->> 'name') = s.name AND (e.payload::jsonb ->> 'status') = s.status
-                    AND (e.payload::jsonb ->> 'summary') = s.summary
-                    AND (e.payload::jsonb ->> 'reportDigest') IS NOT DISTINCT FROM s.report_digest
-                ) ORDER BY s.id LIMIT \(limit)
+                WHERE NOT EXISTS (SELECT 1 FROM events e WHERE \(unescaped: LedgerTransaction.scanEventMatch))
+                ORDER BY s.id LIMIT \(limit)
                 """).decode((Int64, Int64, String, String).self) {
                 facts.append(UnboundFact(table: "scans", id: id, summary: "scan \(name) of run \(run) (\(status))"))
             }
@@ -151,6 +148,8 @@ extension Ledger {
                 """).decode(Int64.self) {
                 facts.append(UnboundFact(table: "gates", id: promotion, summary: "the gate requirements of promotion \(promotion)"))
             }
+            facts += try await tx.unboundTokens(limit: limit)
+            facts += try await tx.unboundPolicies(limit: limit)
             return facts
         }
     }

@@ -1,43 +1,35 @@
-import Crypto
 import Foundation
 import PostgresNIO
 import SlipwayCore
 
 extension LedgerTransaction {
-    /// The policy in effect in every environment that has one: the latest recorded there.
+    /// The policy in effect in every environment that has one: the latest recorded there that
+    /// the chain records (``latestBoundPolicy(environment:pipeline:)``).
     public func policiesInEffect() async throws -> [PolicyInEffect] {
-        let rows = try await query("""
-            SELECT DISTINCT ON (environment) environment, promotion_id, commit_sha, policy::text, digest, bootstrap
-            FROM environment_policies ORDER BY environment, id DESC
-            """)
+        var environments: [String] = []
+        for try await environment in try await query("SELECT DISTINCT environment FROM environment_policies ORDER BY environment")
+            .decode(String.self) {
+            environments.append(environment)
+        }
         var policies: [PolicyInEffect] = []
-        for try await row in rows { policies.append(try Self.policyInEffect(row)) }
+        for environment in environments {
+            if let policy = try await latestBoundPolicy(environment: environment, pipeline: nil) { policies.append(policy) }
+        }
         return policies
     }
 
     /// The policy in effect in `environment` for `pipeline`'s stage: the environment's latest
     /// spec, with the stage gate and scans of the pipeline's latest release there (of the
     /// environment's latest release when the pipeline has none). Nil when no release has
-    /// succeeded there yet.
+    /// succeeded there yet. Only rows the chain records count: one written by SQL is skipped
+    /// and the one before it stays in effect.
     public func policyInEffect(environment: String, pipeline: String) async throws -> PolicyInEffect? {
-        var latest: PolicyInEffect?
-        for try await row in try await query("""
-            SELECT environment, promotion_id, commit_sha, policy::text, digest, bootstrap
-            FROM environment_policies WHERE environment = \(environment) ORDER BY id DESC LIMIT 1
-            """) {
-            latest = try Self.policyInEffect(row)
-        }
-        guard var policy = latest else { return nil }
+        guard var policy = try await latestBoundPolicy(environment: environment, pipeline: nil) else { return nil }
         // The pipeline's own stage gate and scans; another pipeline's when this one has never
         // succeeded there (a pipeline renamed by a commit does not shed the gate).
-        for try await text in try await query("""
-            SELECT policy::text FROM environment_policies WHERE environment = \(environment) AND pipeline = \(pipeline)
-            ORDER BY id DESC LIMIT 1
-            """).decode(String.self) {
-            if let own = EnvironmentPolicy(json: try StepRecord.json(text)) {
-                policy.policy.gate = own.gate
-                policy.policy.scans = own.scans
-            }
+        if let own = try await latestBoundPolicy(environment: environment, pipeline: pipeline) {
+            policy.policy.gate = own.policy.gate
+            policy.policy.scans = own.policy.scans
         }
         return policy
     }
@@ -56,7 +48,7 @@ extension LedgerTransaction {
         let previous = try await policyInEffect(environment: promotion.environment, pipeline: promotion.pipeline)
         let json = policy.json
         let text = StepRecord.text(json)
-        let digest = "sha256:" + SHA256.hash(data: Data(text.utf8)).hex
+        let digest = Self.policyDigest(canonical: text)
         let bootstrap = previous == nil
         let inserted = try await query("""
             INSERT INTO environment_policies (environment, pipeline, promotion_id, commit_sha, policy, digest, bootstrap, recorded_at)
@@ -91,7 +83,7 @@ extension LedgerTransaction {
         return recorded
     }
 
-    private static func policyInEffect(_ row: PostgresRow) throws -> PolicyInEffect {
+    static func policyInEffect(_ row: PostgresRow) throws -> PolicyInEffect {
         let (environment, promotionID, commit, text, digest, bootstrap) = try row.decode((String, Int64, String, String, String, Bool).self)
         guard let policy = EnvironmentPolicy(json: try StepRecord.json(text), location: .start(of: "ledger: \(environment)")) else {
             throw LedgerError(.query, "the policy in effect in \(environment) (\(digest)) cannot be read")
