@@ -15,8 +15,12 @@ struct JWKSRotationTests {
         let published = PublishedJWKS(try old.jwks())
         try await TestIdentityProvider.serveJWKS({ published.value }) { url, requests in
             var configuration = OIDCConfiguration(issuer: TestIdentityProvider.issuer, audience: TestIdentityProvider.audience, jwks: .url(url))
-            configuration.refetchInterval = .seconds(1)
-            let authenticator = OIDCAuthenticator(configuration: configuration, logger: Logger(label: "jwks-rotation-test"))
+            configuration.refetchInterval = .seconds(60)
+            // The cache's clock is the test's: the interval passes when the test says, not when a busy machine does.
+            let offset = ClockOffset()
+            let authenticator = OIDCAuthenticator(
+                configuration: configuration, logger: Logger(label: "jwks-rotation-test"), now: { .now + offset.value }
+            )
             let claims = TestIdentityProvider.claims(user: "grace", groups: ["release-managers"])
             let before = try await authenticator.authenticate(bearer: try await old.token(claims))
             #expect(before.user == "grace" && before.identity?.subject == "sub-grace-0001" && before.identity?.issuer == TestIdentityProvider.issuer)
@@ -33,7 +37,7 @@ struct JWKSRotationTests {
             await #expect(throws: APICallerRefusal.self) { _ = try await authenticator.authenticate(bearer: rotated) }
             #expect(requests.count == 1)
 
-            try await Task.sleep(for: .milliseconds(1100))
+            offset.advance(by: .seconds(61))
             let after = try await authenticator.authenticate(bearer: rotated)
             #expect(after.user == "grace")
             #expect(requests.count == 2, "fetched \(requests.count) times")
@@ -53,4 +57,12 @@ final class PublishedJWKS: Sendable {
         get { lock.withLock { document } }
         set { lock.withLock { document = newValue } }
     }
+}
+
+/// How far the test has moved its clock ahead of the real one.
+final class ClockOffset: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Duration = .zero
+    var value: Duration { lock.withLock { current } }
+    func advance(by duration: Duration) { lock.withLock { current += duration } }
 }

@@ -18,6 +18,7 @@ actor JWKSSource {
     let maximumKeyAge: Duration
     let client: HTTPClient
     let logger: Logger
+    let now: @Sendable () -> ContinuousClock.Instant
 
     private var keys: [JWK] = []
     private var loadedAt: ContinuousClock.Instant?
@@ -30,22 +31,26 @@ actor JWKSSource {
     /// How long stale keys are used while the provider cannot be reached.
     static let staleLimit: Duration = .seconds(3600)
 
-    init(configuration: OIDCConfiguration, client: HTTPClient, logger: Logger) {
+    init(
+        configuration: OIDCConfiguration, client: HTTPClient, logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         location = configuration.jwks
         refetchInterval = configuration.refetchInterval
         maximumKeyAge = configuration.maximumKeyAge
         self.client = client
         self.logger = logger
+        self.now = now
     }
 
     /// The key the token's header names (`kid`; with no `kid`, the only key there is).
     func key(id kid: String?) async throws -> JWK {
-        let now = ContinuousClock.now
-        if loadedAt.map({ now - $0 >= maximumKeyAge }) ?? true, mayAttempt(at: now) {
+        let instant = now()
+        if loadedAt.map({ instant - $0 >= maximumKeyAge }) ?? true, mayAttempt(at: instant) {
             await load()
         }
         if let key = find(kid) { return key }
-        if mayAttempt(at: ContinuousClock.now) {
+        if mayAttempt(at: now()) {
             await load()
             if let key = find(kid) { return key }
         }
@@ -63,8 +68,8 @@ actor JWKSSource {
         return keys.first { $0.keyIdentifier?.string == kid }
     }
 
-    private func mayAttempt(at now: ContinuousClock.Instant) -> Bool {
-        lastAttempt.map { now - $0 >= refetchInterval } ?? true
+    private func mayAttempt(at instant: ContinuousClock.Instant) -> Bool {
+        lastAttempt.map { instant - $0 >= refetchInterval } ?? true
     }
 
     /// Reads the JWKS once, however many requests ask at the same time.
@@ -77,11 +82,11 @@ actor JWKSSource {
     }
 
     private func reload() async {
-        lastAttempt = ContinuousClock.now
+        lastAttempt = now()
         do {
             let fresh = try await fetch()
             keys = fresh
-            loadedAt = ContinuousClock.now
+            loadedAt = now()
             lastFailure = nil
             logger.info("read the identity provider's keys", metadata: [
                 "jwks": "\(location)", "keys": "\(fresh.compactMap(\.keyIdentifier?.string))",
@@ -89,7 +94,7 @@ actor JWKSSource {
         } catch {
             let reason = "\(error)"
             lastFailure = reason
-            if let loadedAt, ContinuousClock.now - loadedAt > Self.staleLimit {
+            if let loadedAt, now() - loadedAt > Self.staleLimit {
                 keys = []
                 self.loadedAt = nil
             }

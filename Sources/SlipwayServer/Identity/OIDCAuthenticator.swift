@@ -17,9 +17,14 @@ public struct OIDCAuthenticator: APICallerAuthenticator {
     public let configuration: OIDCConfiguration
     let keys: JWKSSource
 
-    public init(configuration: OIDCConfiguration, client: HTTPClient = .shared, logger: Logger) {
+    /// `now` is the clock the key cache's refetch interval and key age are measured on
+    /// (injected so tests move it instead of sleeping).
+    public init(
+        configuration: OIDCConfiguration, client: HTTPClient = .shared, logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.configuration = configuration
-        keys = JWKSSource(configuration: configuration, client: client, logger: logger)
+        keys = JWKSSource(configuration: configuration, client: client, logger: logger, now: now)
     }
 
     static let rsaAlgorithms: Set<String> = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
