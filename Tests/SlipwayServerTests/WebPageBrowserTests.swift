@@ -57,7 +57,8 @@ extension SlipwayServe {
                 return
             }
             try await ServeFixture.with(waitForFirstRun: false) { fixture in
-                try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger) { ledger in
+                // With the server's signing key: events no checkpoint of it covers (dev's success, the token) would not count.
+                try await Ledger.withLedger(fixture.database, logger: TestDatabase.logger, signing: try .inStateDirectory(fixture.state.path)) { ledger in
                     let (promotion, grace) = try await ledger.transaction { tx in
                         let run = try await tx.createRun(NewRun(
                             pipeline: "model-serve", commitSHA: String(repeating: "b", count: 40), branch: "main", trigger: .manual,
