@@ -50,12 +50,18 @@ struct ApprovalWorld {
                         from: .once(year: 2020, month: 1, day: 1, hour: 0, minute: 0), to: .once(year: 2099, month: 1, day: 1, hour: 0, minute: 0),
                         timeZone: "UTC", reason: "the test freeze"
                     )],
-                    breakGlass: BreakGlassPolicy(groups: ["sre-oncall"])
+                    breakGlass: BreakGlassPolicy(groups: ["sre-oncall"]),
+                    policyChange: PolicyChange(environment: "staging", inEffectVersion: Self.policyVersion, differences: [
+                        .init(field: "environment.approvals.required", inEffect: .number(2), release: .number(1)),
+                    ])
                 ), actor: "ci")
                 return ApprovalWorld(fixture: fixture, waiting: staging.id, finished: dev.id)
             }
         }
     }
+
+    /// The policy in effect the seeded gate names; the release changes it (approvers are told).
+    static let policyVersion = "policy of promotion 1 (commit aaaaaaaaaaaa, sha256:0123456789ab)"
 
     /// A new API token for `user` in `groups`, as `slipway token create` makes one.
     func token(_ user: String, _ groups: [String]) async throws -> String {

@@ -185,6 +185,10 @@ extension SlipwayServe {
                 #expect(page.status == 200)
                 #expect(page.body.contains(#"id="promotion-\#(world.waiting)""#))
                 #expect(page.body.contains("approvals: 0 of 2"), "\(page.body)")
+                // Approvers see that this release changes the environment's policy, and how.
+                #expect(page.body.contains(
+                    "this release changes staging&#39;s policy (against the policy of promotion 1 (commit aaaaaaaaaaaa, sha256:0123456789ab)): environment.approvals.required: 2 → 1"
+                ), "\(page.body)")
                 let csrf = try #require(Self.csrf(in: page))
 
                 let forged = try await Self.request(.POST, path, session: grace, form: [("verdict", "approve")])
