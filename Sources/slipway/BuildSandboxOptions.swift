@@ -23,7 +23,11 @@ struct BuildSandboxOptions: ParsableArguments {
     ))
     var bubblewrap: String?
 
-    var settings: BuildSandbox.Settings {
-        BuildSandbox.Settings(allowUnsandboxed: unsandboxedBuilds, bubblewrap: bubblewrap, secretsFile: secretsFile)
+    /// The settings these flags give; `global`'s signing key file is hidden from steps and scanners too.
+    func settings(_ global: GlobalOptions) -> BuildSandbox.Settings {
+        BuildSandbox.Settings(
+            allowUnsandboxed: unsandboxedBuilds, bubblewrap: bubblewrap, secretsFile: secretsFile.map(absolute),
+            signingKeyFile: global.resolvedSigningKeyPath
+        )
     }
 }

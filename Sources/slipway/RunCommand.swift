@@ -42,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
                     var coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: who,
                         logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
-                        buildSandbox: sandbox.settings
+                        buildSandbox: sandbox.settings(global)
                     )
                     coordinator.policyRef = policy.resolved
                     return try await coordinator.run(pipeline: pipeline, revision: rev)

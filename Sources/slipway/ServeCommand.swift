@@ -103,7 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
                             server.observe(progress)
                             notifier.observe(progress)
                         },
-                        buildSandbox: sandbox.settings
+                        buildSandbox: sandbox.settings(global)
                     )
                     coordinator.policyRef = policy.resolved
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {

@@ -61,7 +61,7 @@ struct WatchCommand: AsyncParsableCommand {
                     var coordinator = RunCoordinator(
                         stateDirectory: global.resolvedStateDirectory, repositoryPath: repository, ledger: ledger, actor: actor,
                         trigger: .poll, logger: global.makeLogger(), progress: { printer.print($0); notifier.observe($0) },
-                        buildSandbox: sandbox.settings
+                        buildSandbox: sandbox.settings(global)
                     )
                     coordinator.policyRef = policy.resolved
                     let watcher = BranchWatcher(coordinator: coordinator, pipeline: spec.name, branch: spec.source.branch) {

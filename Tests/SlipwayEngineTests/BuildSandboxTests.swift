@@ -135,6 +135,38 @@ struct BuildSandboxTests {
         }
     }
 
+    @Test("a step sees neither the runner's secrets file nor the ledger's signing key outside the state directory, nor the runner's HOME or /root, even where they are readable by anyone")
+    func noRunnerFilesOutsideTheStateDirectory() async throws {
+        let runner = try TemporaryDirectory(prefix: "slipway-runner")
+        _ = chmod(runner.path, 0o755)
+        let home = runner.path("home")
+        try FileManager.default.createDirectory(atPath: "\(home)/.config", withIntermediateDirectories: true)
+        try "machine registry login ci password home-secret\n".write(toFile: "\(home)/.netrc", atomically: true, encoding: .utf8)
+        let secrets = runner.path("secrets.env"), key = runner.path("ledger-signing.key")
+        try "ALPHA_TOKEN=alpha-value-1\nOTHER_TOKEN=other-value-2\n".write(toFile: secrets, atomically: true, encoding: .utf8)
+        try "signing-key-material\n".write(toFile: key, atomically: true, encoding: .utf8)
+        // Careless modes: anyone may read them, so only the sandbox keeps them from a step running as nobody.
+        for path in [home, "\(home)/.config"] { _ = chmod(path, 0o755) }
+        for path in ["\(home)/.netrc", secrets, key] { _ = chmod(path, 0o644) }
+        try await BuildRunnerTests.withWorld { world in
+            let sandboxed = Self.with(BuildSandbox.Settings(secretsFile: secrets, signingKeyFile: key, runnerHome: home), world)
+            let pipeline = try Self.shellStep("""
+                echo "token=$ALPHA_TOKEN"; cat \(secrets) \(key) \(home)/.netrc
+                echo "home holds: $(ls -A \(home) 2>&1 | tr '\\n' ' ')"; echo "root holds: $(ls -A /root 2>&1 | tr '\\n' ' ')"
+                true
+                """, extra: "secrets: [ALPHA_TOKEN]")
+            let run = try await sandboxed.createRun()
+            _ = try await sandboxed.build(pipeline, runID: run)
+            let log = try Self.log(sandboxed, runID: run)
+            #expect(log.contains("token=alpha-value-1"), "\(log)")
+            for secret in ["other-value-2", "signing-key-material", "home-secret"] {
+                #expect(!log.contains(secret), "the step read \(secret): \(log)")
+            }
+            #expect(log.contains("home holds: \n"), "\(log)")
+            if getuid() == 0 { #expect(log.contains("root holds: \n") || log.contains("Permission denied"), "\(log)") }
+        }
+    }
+
     @Test("without bubblewrap the build is refused, naming the package and --unsandboxed-builds; with the flag it runs and the run records it")
     func refusedWithoutBubblewrap() async throws {
         try await BuildRunnerTests.withWorld { world in

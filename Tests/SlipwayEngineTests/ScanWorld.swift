@@ -60,11 +60,12 @@ struct ScanWorld {
     /// Builds (and scans) `pipeline` as run `runID`.
     func build(
         _ pipeline: PipelineSpec, runID: Int64, commit: String, now: Date = Date(), toolSearchPath: String? = nil,
-        credentials: [String: String] = [:], progress: BuildRunnerTests.ProgressLog = .init()
+        credentials: [String: String] = [:], progress: BuildRunnerTests.ProgressLog = .init(),
+        sandbox: BuildSandbox.Settings = BuildSandbox.Settings()
     ) async throws -> [ArtifactRecord] {
         try await BuildRunner(
             stateDirectory: state.path, logger: TestDatabase.logger, now: { now }, toolSearchPath: toolSearchPath,
-            credentialEnvironment: credentials
+            credentialEnvironment: credentials, sandbox: sandbox
         ).run(
             pipeline: pipeline, runID: runID, commit: commit, repositoryPath: repository.path, ledger: ledger,
             progress: { progress.append($0) }

@@ -67,6 +67,12 @@ public struct BuildLayout: Sendable, Equatable {
         "\(stateDirectory)/home/\(pipeline)"
     }
 
+    /// What scanners start with (``BlankScannerConfiguration``): empty config and ignore files,
+    /// and an empty directory to start in, so no file of the commit configures them.
+    public var scannerDirectory: String {
+        "\(stateDirectory)/scanners"
+    }
+
     /// The runner's secrets file when `--secrets-file` is not given: `secrets.env`.
     public var defaultSecretsFile: String {
         "\(stateDirectory)/secrets.env"

@@ -18,7 +18,8 @@ import SlipwaySystem
 /// and the artifacts in `artifacts/<run>`.
 ///
 /// A command step and a scanner run in a sandbox (``BuildSandbox``: bubblewrap, the checkout
-/// writable, Slipway's state directory out of sight, no network unless the step says
+/// writable, Slipway's state directory, the runner's HOME, secrets file and signing key out of
+/// sight (``RunnerPrivatePaths``), no network unless the step says
 /// `network: true`, nobody when Slipway is root) with an environment from an allow-list
 /// (``StepEnvironment``: PATH, the locale, a private HOME, the step's `env:`, the secrets it
 /// names, `SLIPWAY_RUN_ID` and `SLIPWAY_COMMIT`). Without bubblewrap the build is refused unless
@@ -82,6 +83,9 @@ public struct BuildRunner: Sendable {
         )
         for plan in plans { _ = try secrets.named(plan.step.secrets, step: plan.name) }
         let sandbox = try await BuildSandbox.resolve(sandboxSettings)
+        let privatePaths = RunnerPrivatePaths.of(
+            sandboxSettings, stateDirectory: layout.stateDirectory, defaultSecretsFile: layout.defaultSecretsFile
+        )
         if case .unsandboxed(let reason) = sandbox.mode, !pipeline.build.isEmpty || !pipeline.scan.isEmpty {
             try await recordUnsandboxed(runID: runID, reason: reason, in: ledger)
         }
@@ -106,7 +110,8 @@ public struct BuildRunner: Sendable {
         for (index, plan) in plans.enumerated() {
             let context = StepRun(
                 plan: plan, index: index + 1, count: plans.count, runID: runID, commit: commitID.sha, checkout: checkout,
-                commitTime: commitTime, keepArchive: scannedImages.contains(plan.name), sandbox: sandbox, secrets: secrets
+                commitTime: commitTime, keepArchive: scannedImages.contains(plan.name), sandbox: sandbox, secrets: secrets,
+                privatePaths: privatePaths
             )
             switch try await runStep(context, cache: cache, progress: progress) {
             case .files(let produced):
@@ -127,10 +132,16 @@ public struct BuildRunner: Sendable {
             }
         }
 
+        let blank: BlankScannerConfiguration
+        do {
+            blank = try BlankScannerConfiguration.prepare(in: layout.scannerDirectory)
+        } catch {
+            throw BuildError.fileSystem(step: nil, operation: "prepare the scanners' empty configuration in \(layout.scannerDirectory)", message: "\(error)")
+        }
         let scans = ScanStage(
             context: ScanContext(
                 runID: runID, checkout: checkout, layout: layout, images: images, ledger: ledger, now: now(), grace: terminationGrace,
-                searchPath: toolSearchPath, sandbox: sandbox
+                searchPath: toolSearchPath, sandbox: sandbox, privatePaths: privatePaths, blank: blank
             ),
             actor: actor, logger: logger
         )
@@ -184,6 +195,8 @@ public struct BuildRunner: Sendable {
         var keepArchive: Bool
         var sandbox: BuildSandbox
         var secrets: BuildSecrets
+        /// The runner's files the step may not see.
+        var privatePaths: RunnerPrivatePaths
     }
 
     /// What a step made: files (a command step's `produces`), or an image.
@@ -262,12 +275,12 @@ public struct BuildRunner: Sendable {
             throw BuildError.programNotFound(step: step.name, program: program, searchPath: searchPath)
         }
 
-        let profile = SandboxProfile(
-            directory: directory, network: step.network, hidden: [layout.stateDirectory],
-            readOnly: SandboxProfile.hiddenSearchPath(
-                MinimalEnvironment.of(runnerEnvironment)["PATH"] ?? "", stateDirectory: layout.stateDirectory
-            ),
-            writable: [run.checkout]
+        var profile = SandboxProfile(directory: directory, network: step.network, hidden: [layout.stateDirectory], writable: [run.checkout])
+        let asOthers = run.sandbox.runsAsOthers(profile)
+        run.privatePaths.hide(in: &profile, asOthers: asOthers)
+        profile.readOnly = SandboxProfile.hiddenSearchPath(
+            MinimalEnvironment.of(runnerEnvironment)["PATH"] ?? "", stateDirectory: layout.stateDirectory, hidden: profile.hidden,
+            reachableByOthers: asOthers
         )
         let command: (executable: String, arguments: [String])
         do {

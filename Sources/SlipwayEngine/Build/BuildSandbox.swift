@@ -3,7 +3,8 @@ import SlipwaySystem
 
 /// Where the build stage runs the commit's commands and the scanners: inside bubblewrap (`bwrap`)
 /// by default — a read-only view of the system, the checkout (and what the command must write)
-/// writable, a private `/tmp`, no view of Slipway's state directory, its own pid namespace (so
+/// writable, a private `/tmp`, no view of Slipway's state directory, the runner's HOME, secrets
+/// file or signing key (``RunnerPrivatePaths``), its own pid namespace (so
 /// `/proc` shows nothing of Slipway), no network unless a step says `network: true`, and an
 /// unprivileged user (`nobody`) when Slipway runs as root — or, only when the operator asked for
 /// it with `--unsandboxed-builds`, as plain child processes (which the run records).
@@ -18,13 +19,23 @@ public struct BuildSandbox: Sendable, Equatable {
         /// The bubblewrap binary; nil looks in ``BuildSandbox/bubblewrapLocations``.
         public var bubblewrap: String?
         /// The runner's secrets file (`NAME=VALUE` lines) steps name secrets from; nil for
-        /// `<state>/secrets.env` when it exists.
+        /// `<state>/secrets.env` when it exists. Hidden from every step and scanner.
         public var secretsFile: String?
+        /// The ledger's signing key file (`--signing-key`), hidden from every step and scanner.
+        public var signingKeyFile: String?
+        /// The runner's HOME, hidden from every step and scanner; nil for `$HOME` (and `/root`
+        /// is hidden too when the runner is root).
+        public var runnerHome: String?
 
-        public init(allowUnsandboxed: Bool = false, bubblewrap: String? = nil, secretsFile: String? = nil) {
+        public init(
+            allowUnsandboxed: Bool = false, bubblewrap: String? = nil, secretsFile: String? = nil, signingKeyFile: String? = nil,
+            runnerHome: String? = nil
+        ) {
             self.allowUnsandboxed = allowUnsandboxed
             self.bubblewrap = bubblewrap
             self.secretsFile = secretsFile
+            self.signingKeyFile = signingKeyFile
+            self.runnerHome = runnerHome
         }
     }
 
@@ -123,6 +134,11 @@ public struct BuildSandbox: Sendable, Equatable {
     public var isSandboxed: Bool {
         if case .bubblewrap = mode { return true }
         return false
+    }
+
+    /// Whether a command with `profile` runs as another user than the runner (nobody).
+    func runsAsOthers(_ profile: SandboxProfile) -> Bool {
+        isSandboxed && profile.unprivileged && dropToUser != nil
     }
 
     /// Makes `path` (and everything under it) owned by the sandbox's user, so a step running as

@@ -4,8 +4,10 @@ import Foundation
 ///
 /// The whole file system is mounted read-only; `/dev` and `/proc` are fresh (the command is in a
 /// pid namespace of its own, so `/proc` holds only its processes); `/tmp` is a private tmpfs and
-/// `HOME` is `/tmp/home` in it; every `hidden` directory (Slipway's state directory) is covered
-/// by an empty tmpfs; then `readOnly` and `writable` paths are bound back at their own place. The
+/// `HOME` is `/tmp/home` in it; every `hidden` directory (Slipway's state directory, the runner's
+/// HOME) is covered by an empty tmpfs; then `readOnly` and `writable` paths are bound back at
+/// their own place, and every `hiddenFiles` file (the secrets file, the signing key) is covered
+/// by an empty one (`/dev/null`). The
 /// command runs in a new session (no terminal to push input into), dies with Slipway, and has
 /// only a loopback interface of its own unless `network` is set.
 struct SandboxProfile: Sendable, Equatable {
@@ -19,10 +21,12 @@ struct SandboxProfile: Sendable, Equatable {
     var readOnly: [String] = []
     /// Paths bound back writable (after `readOnly`).
     var writable: [String] = []
-    /// Whether the command runs as nobody when Slipway is root (a build step: the commit's code).
-    /// A scanner, Slipway's own tool (which an operator may have installed where only the
-    /// runner's user can read, e.g. a Python venv under /root), keeps the runner's user, without
-    /// capabilities (bubblewrap drops them all).
+    /// Files covered by `/dev/null` (last, so no bind above shows them again).
+    var hiddenFiles: [String] = []
+    /// Whether the command runs as nobody when Slipway is root (a build step: the commit's code;
+    /// a scanner nobody can read and run). A scanner installed where only the runner's user can
+    /// read (e.g. a Python venv whose python is under /root/.pyenv) keeps the runner's user,
+    /// without capabilities (bubblewrap drops them all), its HOME hidden but for that install.
     var unprivileged = true
 
     /// HOME inside the sandbox: private, writable, gone afterwards.
@@ -39,19 +43,27 @@ struct SandboxProfile: Sendable, Equatable {
         for path in hidden { arguments += ["--tmpfs", path] }
         for path in readOnly { arguments += ["--ro-bind", path, path] }
         for path in writable { arguments += ["--bind", path, path] }
+        for path in hiddenFiles { arguments += ["--ro-bind", "/dev/null", path] }
         arguments += ["--chdir", directory]
         return arguments
     }
 
-    /// The entries of the runner's `searchPath` that the sandbox's own `/tmp` would hide (a tool
-    /// installed under /tmp): bound back read-only. Never one inside `stateDirectory`.
-    static func hiddenSearchPath(_ searchPath: String, stateDirectory: String) -> [String] {
+    /// The entries of the runner's `searchPath` that the sandbox's own `/tmp` or a `hidden`
+    /// directory (the runner's HOME: `~/.local/bin`) would hide: bound back read-only, each
+    /// alone. Never one inside `stateDirectory`; with `reachableByOthers`, only those the
+    /// sandbox's unprivileged user can reach (bubblewrap, running as that user, could not bind
+    /// another).
+    static func hiddenSearchPath(
+        _ searchPath: String, stateDirectory: String, hidden: [String] = [], reachableByOthers: Bool = false
+    ) -> [String] {
         var entries: [String] = []
-        for entry in searchPath.split(separator: ":").map(String.init) where entry.hasPrefix("/tmp/") {
-            let inState = entry == stateDirectory || entry.hasPrefix(stateDirectory + "/")
+        for entry in searchPath.split(separator: ":").map(String.init) {
+            guard RunnerPrivatePaths.isInside(entry, "/tmp") || hidden.contains(where: { RunnerPrivatePaths.isInside(entry, $0) }),
+                  !RunnerPrivatePaths.isInside(entry, stateDirectory), entry != "/tmp"
+            else { continue }
             var isDirectory: ObjCBool = false
-            if !inState, FileManager.default.fileExists(atPath: entry, isDirectory: &isDirectory), isDirectory.boolValue,
-               !entries.contains(entry) {
+            if FileManager.default.fileExists(atPath: entry, isDirectory: &isDirectory), isDirectory.boolValue, !entries.contains(entry),
+               !reachableByOthers || RunnerPrivatePaths.reachableByOthers(entry) {
                 entries.append(entry)
             }
         }

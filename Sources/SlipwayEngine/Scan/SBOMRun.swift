@@ -30,7 +30,7 @@ struct SBOMRun {
 
         let scratch = context.reportPath(scan: name, extension: "cdx.json")
         try context.clear(scratch, scan: name)
-        let command = ScannerCommand.sbom(sbom.tool, target: target, output: scratch)
+        let command = ScannerCommand.sbom(sbom.tool, target: target, output: scratch, blank: context.blank)
         switch try await context.run(command, scan: name, timeout: sbom.timeout) {
         case .ran: break
         case .notInstalled(let reason):

@@ -20,8 +20,15 @@ struct ScanContext: Sendable {
     var searchPath: String?
     /// Where the scanners run: in the build sandbox, the checkout and the images read-only, the
     /// run's report directory writable, with the network (they fetch vulnerability databases),
-    /// as the runner's user without capabilities (see ``SandboxProfile/unprivileged``).
+    /// started in the sandbox's empty `/tmp`; as nobody when Slipway is root and the scanner is
+    /// installed where nobody can read it, else as the runner's user without capabilities,
+    /// with only the scanner's own install bound back into the runner's hidden HOME.
     var sandbox: BuildSandbox
+    /// The runner's files no scanner sees (its HOME, secrets file, signing key).
+    var privatePaths = RunnerPrivatePaths()
+
+    /// The empty config and ignore files and the empty directory scanners start with.
+    var blank: BlankScannerConfiguration
 
     /// `logs/scan-<name>.log` of the run.
     func logPath(scan name: String) -> String {
@@ -76,15 +83,32 @@ struct ScanContext: Sendable {
     func run(_ command: ToolCommand, scan name: String, timeout: Duration) async throws -> ToolResult {
         let logPath = logPath(scan: name)
         let reports = layout.reportDirectory(runID: runID)
-        let profile = SandboxProfile(
-            directory: checkout, network: true, hidden: [layout.stateDirectory],
-            readOnly: [checkout] + images.compactMap(\.archive)
-                + SandboxProfile.hiddenSearchPath(ToolCommand.searchPath(searchPath), stateDirectory: layout.stateDirectory),
-            writable: [reports], unprivileged: false
+        let install = command.resolved(in: blank.workingDirectory, searchPath: searchPath).map(ScannerInstall.of)
+        var profile = SandboxProfile(
+            // An empty directory: no trivy.yaml, .trivyignore or .grype.yaml of the commit is read from it.
+            directory: sandbox.isSandboxed ? "/tmp" : blank.workingDirectory, network: true, hidden: [layout.stateDirectory],
+            readOnly: [checkout] + images.compactMap(\.archive) + [blank.directory],
+            writable: [reports], unprivileged: install?.runsAsOthers ?? false
         )
+        let asOthers = sandbox.runsAsOthers(profile)
+        privatePaths.hide(in: &profile, asOthers: asOthers)
+        profile.readOnly += SandboxProfile.hiddenSearchPath(
+            ToolCommand.searchPath(searchPath), stateDirectory: layout.stateDirectory, hidden: profile.hidden, reachableByOthers: asOthers
+        )
+        if !asOthers, let install {
+            // As the runner's user: its hidden HOME shows the scanner's own install, nothing else of it.
+            for prefix in install.prefixes where profile.hidden.contains(where: { RunnerPrivatePaths.isInside(prefix, $0) })
+                && !RunnerPrivatePaths.isInside(prefix, layout.stateDirectory) && !profile.readOnly.contains(prefix) {
+                profile.readOnly.append(prefix)
+            }
+        }
         let home = sandbox.isSandboxed ? SandboxProfile.home : layout.homeDirectory(pipeline: "scanners")
         do {
             try FileManager.default.createDirectory(atPath: sandbox.isSandboxed ? reports : home, withIntermediateDirectories: true)
+            if asOthers {
+                try sandbox.handOver(reports)
+                for archive in images.compactMap(\.archive) { try sandbox.handOver(archive) }
+            }
         } catch {
             return .failed(ScanFailure(
                 scan: name, .toolFailed, "cannot prepare the scanner's sandbox: \(error)",
@@ -93,7 +117,7 @@ struct ScanContext: Sendable {
         }
         do {
             switch try await command.run(
-                in: checkout, logPath: logPath, timeout: timeout, searchPath: searchPath, grace: grace,
+                in: blank.workingDirectory, logPath: logPath, timeout: timeout, searchPath: searchPath, grace: grace,
                 sandbox: (sandbox, profile, home)
             ) {
             case .exited(0):
@@ -124,7 +148,7 @@ struct ScanContext: Sendable {
 
     /// Whether `command`'s program is installed.
     func isInstalled(_ command: ToolCommand) -> Bool {
-        command.resolved(in: checkout, searchPath: searchPath) != nil
+        command.resolved(in: blank.workingDirectory, searchPath: searchPath) != nil
     }
 
     /// Removes what a previous attempt left at `path`.

@@ -4,24 +4,26 @@ import SlipwayCore
 /// writes a machine-readable report to the file and keeps its own update checks quiet (a runner
 /// may have no way out to the internet).
 enum ScannerCommand {
-    /// trivy or grype, writing its JSON report to `output`. Nil for `sarif`, which names a format
-    /// that some build step writes, not a program.
-    static func vulnerabilities(_ scanner: VulnerabilityScan.Scanner, target: ScanTarget, output: String) -> ToolCommand? {
+    /// trivy or grype, writing its JSON report to `output`, configured by `blank`'s empty files
+    /// only (never a `trivy.yaml`, `.trivyignore` or `.grype.yaml` of the commit). Nil for
+    /// `sarif`, which names a format that some build step writes, not a program.
+    static func vulnerabilities(
+        _ scanner: VulnerabilityScan.Scanner, target: ScanTarget, output: String, blank: BlankScannerConfiguration
+    ) -> ToolCommand? {
         switch scanner {
         case .trivy:
             let quiet = ["TRIVY_SKIP_VERSION_CHECK": "true", "TRIVY_NO_PROGRESS": "true"]
+            // --config (global) and --ignorefile (fs, image) are in every trivy since 0.2x.
+            let configured = ["--config", blank.config, "--ignorefile", blank.ignoreFile, "--format", "json", "--output", output]
             switch target {
             case .directory(let path, _):
-                return ToolCommand(program: "trivy", arguments: ["fs", "--format", "json", "--output", output, path], environment: quiet)
+                return ToolCommand(program: "trivy", arguments: ["fs"] + configured + [path], environment: quiet)
             case .image(let image):
-                return ToolCommand(
-                    program: "trivy", arguments: ["image", "--format", "json", "--output", output, "--input", image.archive ?? ""],
-                    environment: quiet
-                )
+                return ToolCommand(program: "trivy", arguments: ["image"] + configured + ["--input", image.archive ?? ""], environment: quiet)
             }
         case .grype:
             return ToolCommand(
-                program: "grype", arguments: [source(target), "-o", "json", "--file", output],
+                program: "grype", arguments: [source(target), "-c", blank.config, "-o", "json", "--file", output],
                 environment: ["GRYPE_CHECK_FOR_APP_UPDATE": "false"]
             )
         case .sarif:
@@ -29,12 +31,13 @@ enum ScannerCommand {
         }
     }
 
-    /// syft, writing a CycloneDX JSON SBOM to `output`. An image's SBOM names it by repository
-    /// and digest (not by the local archive syft reads).
-    static func sbom(_ tool: SBOMScan.Tool, target: ScanTarget, output: String) -> ToolCommand {
+    /// syft, writing a CycloneDX JSON SBOM to `output`, configured by `blank`'s empty file only
+    /// (never a `.syft.yaml` of the commit). An image's SBOM names it by repository and digest
+    /// (not by the local archive syft reads).
+    static func sbom(_ tool: SBOMScan.Tool, target: ScanTarget, output: String, blank: BlankScannerConfiguration) -> ToolCommand {
         switch tool {
         case .syft:
-            var arguments = ["scan", source(target), "-o", "cyclonedx-json=\(output)", "--quiet"]
+            var arguments = ["scan", source(target), "-c", blank.config, "-o", "cyclonedx-json=\(output)", "--quiet"]
             if case .image(let image) = target {
                 arguments += ["--source-name", image.repository, "--source-version", image.digest]
             }
