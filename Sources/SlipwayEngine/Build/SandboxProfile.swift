@@ -61,10 +61,15 @@ struct SandboxProfile: Sendable, Equatable {
             guard RunnerPrivatePaths.isInside(entry, "/tmp") || hidden.contains(where: { RunnerPrivatePaths.isInside(entry, $0) }),
                   !RunnerPrivatePaths.isInside(entry, stateDirectory), entry != "/tmp"
             else { continue }
+            // A virtual environment's bin/ (a tool installed with pip, like syft under .tools/)
+            // needs the rest of the environment too: its root is bound back instead.
+            let parent = (entry as NSString).deletingLastPathComponent
+            let bound = FileManager.default.fileExists(atPath: parent + "/pyvenv.cfg") && !RunnerPrivatePaths.isInside(stateDirectory, parent)
+                ? parent : entry
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: entry, isDirectory: &isDirectory), isDirectory.boolValue, !entries.contains(entry),
-               !reachableByOthers || RunnerPrivatePaths.reachableByOthers(entry) {
-                entries.append(entry)
+            if FileManager.default.fileExists(atPath: bound, isDirectory: &isDirectory), isDirectory.boolValue, !entries.contains(bound),
+               !reachableByOthers || RunnerPrivatePaths.reachableByOthers(bound) {
+                entries.append(bound)
             }
         }
         return entries
