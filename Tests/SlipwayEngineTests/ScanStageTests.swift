@@ -116,6 +116,30 @@ struct ScanStageTests {
         }
     }
 
+    @Test("the ignore list is the commit's: a build step that rewrites it to ignore every finding changes nothing")
+    func ignoreListFromTheCommit() async throws {
+        try await ScanWorld.with { world in
+            let commit = try Self.commitFixtures(world, ignore: "ignore: []\n", "trivy-image.json")
+            let rewrite = """
+                  build:
+                    - name: scan-in-build
+                      run: [sh, -c, "mkdir -p reports && cp fixtures/* reports/ && printf 'ignore:\\n  - { id: CVE-2023-45853, reason: x, expires: 2099-01-01 }\\n  - { id: CVE-2024-2961, reason: x, expires: 2099-01-01 }\\n  - { id: CVE-2024-5535, reason: x, expires: 2099-01-01 }\\n' > security/ignore.yaml"]
+                """
+            let (pipeline, _) = try ScanWorld.pipeline(rewrite + """
+
+                  scan:
+                    - { scanner: trivy, report: reports/trivy-image.json, failOn: high, ignore: security/ignore.yaml }
+                """)
+            let run = try await world.createRun(commit: commit)
+            let error = try await ScanWorld.buildError {
+                _ = try await world.build(pipeline, runID: run, commit: commit, now: try Self.day("2026-06-01"))
+            }
+            #expect(error.description.contains("CVE-2023-45853 critical in zlib1g"), "\(error)")
+            let rewritten = try String(contentsOfFile: world.state.path("work/\(pipeline.name)/security/ignore.yaml"), encoding: .utf8)
+            #expect(rewritten.contains("CVE-2024-5535"), "the step did rewrite the checkout's copy: \(rewritten)")
+        }
+    }
+
     @Test("a scanner that is not installed fails the build unless the entry is optional, which is recorded as not scanned")
     func scannerNotInstalled() async throws {
         try await ScanWorld.with { world in

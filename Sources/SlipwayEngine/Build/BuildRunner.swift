@@ -141,7 +141,10 @@ public struct BuildRunner: Sendable {
         let scans = ScanStage(
             context: ScanContext(
                 runID: runID, checkout: checkout, layout: layout, images: images, ledger: ledger, now: now(), grace: terminationGrace,
-                searchPath: toolSearchPath, sandbox: sandbox, privatePaths: privatePaths, blank: blank
+                searchPath: toolSearchPath, sandbox: sandbox, privatePaths: privatePaths, blank: blank,
+                committedFile: { path in
+                    try GitRepository.withRepository(at: repositoryPath) { repository in try repository.readFile(path, at: commitID) }
+                }
             ),
             actor: actor, logger: logger
         )

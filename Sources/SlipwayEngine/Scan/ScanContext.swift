@@ -30,6 +30,10 @@ struct ScanContext: Sendable {
     /// The empty config and ignore files and the empty directory scanners start with.
     var blank: BlankScannerConfiguration
 
+    /// A file as the commit has it (not as the build steps may have left it in the checkout):
+    /// where a scan's ignore list is read, so the policy's digest of it is what is applied.
+    var committedFile: @Sendable (String) throws -> Data? = { _ in nil }
+
     /// `logs/scan-<name>.log` of the run.
     func logPath(scan name: String) -> String {
         "\(layout.logDirectory(runID: runID))/scan-\(name).log"
