@@ -48,8 +48,10 @@ extension Ollama {
         }
 
         @Test func cancellingAStreamStopsIt() async throws {
-            // At least 29 tokens 100 ms apart: the whole stream takes 3 s or more.
-            try await SimulatorFixture.withSimulator(["--token-delay-ms", "100", "--drift", "sim-small=length"]) { client, process in
+            // At least 29 tokens 400 ms apart: the whole stream takes 11 s or more, so even a busy
+            // machine (one fresh-clone CI run finished a 3 s stream before the cancel landed)
+            // cancels it long before its end.
+            try await SimulatorFixture.withSimulator(["--token-delay-ms", "400", "--drift", "sim-small=length"]) { client, process in
                 let received = Counter()
                 let request = GenerateRequest(model: "sim-small", prompt: "a long answer please")
                 let task = Task {
