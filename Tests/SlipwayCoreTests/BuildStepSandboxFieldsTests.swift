@@ -18,18 +18,7 @@ struct BuildStepSandboxFieldsTests {
                 - environment: dev
                   strategy: { blueGreen: { scaleDownDelay: 30s } }
             """
-        let environment = SpecFile(path: "environments/dev.yaml", contents: """
-            apiVersion: slipway/v1
-            kind: Environment
-            metadata: { name: dev }
-            spec: { order: 1, target: { local: { port: 18600 } } }
-            """)
-        let loaded = SpecLoader.load([SpecFile(path: "pipelines/p.yaml", contents: yaml), environment])
-        guard case .success(let specs) = loaded else {
-            Issue.record("the spec did not load: \(loaded)")
-            throw CancellationError()
-        }
-        return try #require(specs.pipeline(named: "p")?.build.first)
+        return try #require(try loadPipelineWithDev(yaml).build.first)
     }
 
     @Test("network is off and no secret is named unless the step says so")

@@ -172,3 +172,20 @@ func loadDiagnostics(_ files: [SpecFile], sourceLocation: Testing.SourceLocation
         return error.diagnostics
     }
 }
+
+/// The pipeline `p` of `yaml` (a whole `kind: Pipeline` document), loaded with a dev environment
+/// (order 1, port 18600) beside it; records an issue and throws when it does not load.
+func loadPipelineWithDev(_ yaml: String) throws -> PipelineSpec {
+    let environment = SpecFile(path: "environments/dev.yaml", contents: """
+        apiVersion: slipway/v1
+        kind: Environment
+        metadata: { name: dev }
+        spec: { order: 1, target: { local: { port: 18600 } } }
+        """)
+    let loaded = SpecLoader.load([SpecFile(path: "pipelines/p.yaml", contents: yaml), environment])
+    guard case .success(let specs) = loaded else {
+        Issue.record("the spec did not load: \(loaded)")
+        throw CancellationError()
+    }
+    return try #require(specs.pipeline(named: "p"))
+}

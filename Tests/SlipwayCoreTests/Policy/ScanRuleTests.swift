@@ -82,18 +82,7 @@ import Testing
                 - environment: dev
                   strategy: { blueGreen: { scaleDownDelay: 30s } }
             """
-        let environment = SpecFile(path: "environments/dev.yaml", contents: """
-            apiVersion: slipway/v1
-            kind: Environment
-            metadata: { name: dev }
-            spec: { order: 1, target: { local: { port: 18600 } } }
-            """)
-        let loaded = SpecLoader.load([SpecFile(path: "pipelines/p.yaml", contents: yaml), environment])
-        guard case .success(let specs) = loaded else {
-            Issue.record("the spec did not load: \(loaded)")
-            throw CancellationError()
-        }
-        return try #require(specs.pipeline(named: "p"))
+        return try loadPipelineWithDev(yaml)
     }
 
     @Test("a rule records the scanner, the subject and the report: rules(of:) takes them from the pipeline, and they survive the ledger's JSON")
