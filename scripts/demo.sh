@@ -180,7 +180,7 @@ The environments keep running:
   staging  http://127.0.0.1:18081   (HAProxy stats http://127.0.0.1:19081/stats)
   prod     http://127.0.0.1:18082   (HAProxy stats http://127.0.0.1:19082/stats)
 Try one (the key works on staging; add keys with model-serve keys add NAME --file $REPO/.slipway/local/ENV/keys.json):
-  curl -s -H "Authorization: Bearer \$(cat $DEMO/staging.key)" -d '{"prompt": "hello"}' http://127.0.0.1:18081/v1/generate
+  curl -s -H "Authorization: Bearer \$(cat $DEMO/staging.key)" -H "Content-Type: application/json" -d '{"prompt": "hello"}' http://127.0.0.1:18081/v1/generate
 Look around (in $REPO):
   $SLIPWAY status        $SLIPWAY history        $SLIPWAY audit verify
 Stop everything: scripts/demo.sh down
