@@ -103,42 +103,9 @@ public final class WebhookReceiver: @unchecked Sendable {
                 return receiver.answer(200)
             }
         }
-        var logger = Logger(label: "webhook-receiver")
-        // The test ends the server by cancelling it, which Hummingbird logs as errors.
-        logger.logLevel = .critical
-        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "webhook-receiver"),
-            onServerRunning: { channel in announce.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        // A server that stops (or never starts) ends the wait for its port.
-        Task { _ = await server.result; announce.finish() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            server.cancel()
-            throw ReceiverError("the webhook receiver did not start: \(String(describing: await server.result))")
+        return try await LoopbackHTTPServer.with(router, name: "webhook-receiver", stopping: { receiver.release() }) { port in
+            receiver.lock.withLock { receiver.port = port }
+            return try await body(receiver)
         }
-        receiver.lock.withLock { receiver.port = port }
-        do {
-            let result = try await body(receiver)
-            receiver.release()
-            server.cancel()
-            _ = await server.result
-            return result
-        } catch {
-            receiver.release()
-            server.cancel()
-            _ = await server.result
-            throw error
-        }
-    }
-
-    struct ReceiverError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
     }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import JWTKit
 import Logging
 import SlipwayCore
+import SlipwayTestSupport
 
 /// An identity provider made in the test: real keys (an RSA key for RS256 and a P-256 key for
 /// ES256, generated here), their JWKS written to a file (or served over HTTP by ``serveJWKS``),
@@ -113,21 +114,9 @@ struct TestIdentityProvider: Sendable {
                 status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: jwks()))
             )
         }
-        var logger = Logger(label: "test-jwks")
-        logger.logLevel = .critical
-        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "test-jwks"),
-            onServerRunning: { channel in announce.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        Task { _ = await server.result; announce.finish() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw ProviderError("the JWKS server did not start") }
-        return try await body("http://127.0.0.1:\(port)/jwks", requests)
+        return try await LoopbackHTTPServer.with(router, name: "test-jwks") { port in
+            try await body("http://127.0.0.1:\(port)/jwks", requests)
+        }
     }
 
     struct ProviderError: Error, CustomStringConvertible {

@@ -1,4 +1,3 @@
-import Crypto
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -317,9 +316,7 @@ extension RunCoordinator {
         let order = PromotionOrder(release: specs.environments, inEffect: all)
         if let refusal = order.refusal(of: stage, in: pipeline) { throw RunError("policy: \(refusal)") }
         let scans = ScanRule.rules(of: pipeline) { path in
-            (try? readFile(path, at: commitSHA)).flatMap { $0 }.map { text in
-                "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-            }
+            (try? readFile(path, at: commitSHA)).flatMap { $0 }.map { FileDigest.sha256(of: Data($0.utf8)) }
         }
         let release = EnvironmentPolicy(stage: stage, environment: environment, scans: scans)
         var requirements = GateRequirements.effective(

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PostgresNIO
 import SlipwayCore
@@ -68,7 +67,7 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
 extension ReleaseBinding {
     /// `sha256:` of the binding's canonical JSON (sorted keys), as approvals record it.
     public var digest: String {
-        "sha256:" + SHA256.hash(data: Data(EventChain.canonicalJSON(json).utf8)).hex
+        FileDigest.sha256(of: Data(EventChain.canonicalJSON(json).utf8))
     }
 }
 

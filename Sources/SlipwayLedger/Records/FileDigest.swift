@@ -21,6 +21,11 @@ public struct FileDigest: Sendable, Equatable, Codable {
         return hex.count == 64 && hex.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
+    /// `sha256:` and the SHA-256 of `bytes`, in lowercase hex: the ledger's form of a digest.
+    public static func sha256(of bytes: some DataProtocol) -> String {
+        "sha256:" + SHA256.hash(data: bytes).hex
+    }
+
     /// Hashes the file at `path` a megabyte at a time, so a file of gigabytes never sits in memory.
     ///
     /// - Throws: `LedgerError` (`.invalidArgument`) when the file cannot be opened or read.

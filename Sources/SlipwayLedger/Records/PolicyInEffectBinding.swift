@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PostgresNIO
 import SlipwayCore
@@ -22,7 +21,7 @@ extension LedgerTransaction {
 
     /// `sha256:` and the SHA-256 of the canonical JSON `canonical`: a policy's digest.
     static func policyDigest(canonical: String) -> String {
-        "sha256:" + SHA256.hash(data: Data(canonical.utf8)).hex
+        FileDigest.sha256(of: Data(canonical.utf8))
     }
 
     /// Whether the policy stored as `text` (as PostgreSQL gives jsonb back) has `digest`.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import SlipwayLedger
@@ -142,6 +141,6 @@ struct WebhookIntake: Sendable {
     }
 
     static func digest(_ body: [UInt8]) -> String {
-        "sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        FileDigest.sha256(of: body)
     }
 }
