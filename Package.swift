@@ -21,7 +21,8 @@ let package = Package(
         .library(name: "SlipwayServer", targets: ["SlipwayServer"]),
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
-        .library(name: "ModelServe", targets: ["ModelServe"]),
+        .library(name: "ModelServeKit", targets: ["ModelServeKit"]),
+        .library(name: "ModelServeKit", targets: ["ModelServe"]),
         .executable(name: "model-serve", targets: ["model-serve"]),
     ],
     dependencies: [
@@ -170,8 +171,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ModelServeKit",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ModelServe",
             dependencies: [
+                "ModelServeKit",
                 "OllamaKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

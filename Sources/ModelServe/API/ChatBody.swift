@@ -5,14 +5,7 @@ import OllamaKit
 /// `{"model": "…", "messages": [{"role": "user", "content": "…"}], "stream": true, "temperature": 0.7}`.
 public struct ChatBody: Codable, Sendable, Hashable {
     /// One message: `role` is system, user, assistant or tool.
-    public struct Message: Codable, Sendable, Hashable {
-        public var role: String
-        public var content: String
-        public init(role: String, content: String) {
-            self.role = role
-            self.content = content
-        }
-    }
+    public typealias Message = ConversationMessage
 
     static let roles: Set<String> = ["system", "user", "assistant", "tool"]
 

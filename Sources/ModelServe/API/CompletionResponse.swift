@@ -1,37 +1,14 @@
 import NIOCore
 
-/// The answer of a non-streamed `POST /v1/generate` (`response` set) or `POST /v1/chat` (`message` set).
-public struct CompletionResponse: Codable, Sendable, Hashable {
-    /// The request id (also in the `X-Request-ID` header).
-    public var id: String
-    public var model: String
-    /// The generated text (generate).
-    public var response: String?
-    /// The assistant's message (chat).
-    public var message: ChatBody.Message?
-    /// Always true: the answer is complete (as Ollama's own non-streamed answers say).
-    public var done = true
-    public var doneReason: String?
-    public var usage: Completion.Usage
-    /// Whether the answer came from the response cache.
-    public var cached: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case id, model, response, message, usage, cached, done
-        case doneReason = "done_reason"
-    }
-
+extension CompletionResponse {
+    /// The answer to `route` for `completion`.
     init(id: String, route: ServeRoute, completion: Completion, cached: Bool) {
-        self.id = id
-        self.model = completion.model
-        if route == .chat {
-            message = ChatBody.Message(role: "assistant", content: completion.text)
-        } else {
-            response = completion.text
-        }
-        doneReason = completion.doneReason
-        usage = completion.usage
-        self.cached = cached
+        self.init(
+            id: id, model: completion.model,
+            response: route == .chat ? nil : completion.text,
+            message: route == .chat ? ConversationMessage(role: "assistant", content: completion.text) : nil,
+            doneReason: completion.doneReason, usage: completion.usage, cached: cached
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import ModelServe
+import ModelServeKit
 import NIOCore
 import NIOFoundationCompat
 import SlipwayCore

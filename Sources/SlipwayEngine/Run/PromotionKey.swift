@@ -1,5 +1,5 @@
 import Foundation
-import ModelServe
+import ModelServeKit
 
 /// An API key made for one promotion's smoke checks: created in the environment's keys file
 /// (which holds only hashes), kept in memory only, revoked when the promotion's driver is done.

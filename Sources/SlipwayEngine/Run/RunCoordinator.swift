@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import ModelServe
 import SlipwayCore
 import SlipwayGit
 import SlipwayLedger

@@ -1,5 +1,3 @@
-import OllamaKit
-
 /// A finished generation, as ModelServe keeps it (and caches it): the text and what it cost.
 public struct Completion: Codable, Sendable, Hashable {
     public var model: String
@@ -15,10 +13,6 @@ public struct Completion: Codable, Sendable, Hashable {
         public init(promptTokens: Int, completionTokens: Int) {
             self.promptTokens = promptTokens
             self.completionTokens = completionTokens
-        }
-
-        init(_ metrics: GenerationMetrics) {
-            self.init(promptTokens: metrics.promptEvalCount ?? 0, completionTokens: metrics.evalCount ?? 0)
         }
 
         enum CodingKeys: String, CodingKey {

@@ -3,14 +3,14 @@ import Foundation
 
 /// SHA-256 helpers for API keys: hashing, hex, and a comparison that takes the same time
 /// whether or not (and wherever) the digests differ.
-enum SHA256Digest {
+package enum SHA256Digest {
     /// The SHA-256 of `text`'s UTF-8 bytes.
-    static func bytes(of text: String) -> [UInt8] {
+    package static func bytes(of text: String) -> [UInt8] {
         Array(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Lowercase hex of `bytes`.
-    static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -22,7 +22,7 @@ enum SHA256Digest {
     }
 
     /// The 32 bytes encoded by a 64-digit hex string, or nil if it is not one.
-    static func bytes(fromHex hex: String) -> [UInt8]? {
+    package static func bytes(fromHex hex: String) -> [UInt8]? {
         let chars = Array(hex.utf8)
         guard chars.count == 64 else { return nil }
         var out = [UInt8]()
@@ -38,7 +38,7 @@ enum SHA256Digest {
 
     /// Whether `a` and `b` are equal, looking at every byte: no early exit on the first difference,
     /// so the time taken says nothing about how much of a guess was right.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for index in a.indices {
