@@ -75,6 +75,9 @@ let package = Package(
         ),
         .target(
             name: "SlipwaySystem",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -111,6 +114,7 @@ let package = Package(
             name: "SlipwayServer",
             dependencies: [
                 "SlipwayCore",
+                "SlipwaySystem",
                 "SlipwayLedger",
                 "SlipwayEngine",
                 "SlipwayGit",

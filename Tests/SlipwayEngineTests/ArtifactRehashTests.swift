@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayCore
+import SlipwaySystem
 @testable import SlipwayEngine
 import SlipwayLedger
 import SlipwayTestSupport

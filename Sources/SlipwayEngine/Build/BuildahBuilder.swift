@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayLedger
+import SlipwaySystem
 
 /// buildah without a daemon: `bud --isolation chroot` with vfs storage under Slipway's state
 /// directory, `push --digestfile`, an OCI archive for the scans, then the local image removed.

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayLedger
+import SlipwaySystem
 
 /// The Docker daemon: `docker build`, `docker push`, the digest from the image's `RepoDigests`,
 /// and `docker save` for the scans. Credentials reach it as `DOCKER_CONFIG`.

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayLedger
+import SlipwaySystem
 
 /// A file a step produced, copied out of the checkout into the run's artifact directory and
 /// hashed there, ready to be recorded in the ledger.

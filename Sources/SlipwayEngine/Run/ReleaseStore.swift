@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayLedger
+import SlipwaySystem
 
 /// Releases kept by id under an environment's `releases/` directory, so a slot runs a copy that
 /// no later build can overwrite, and rolling back is a switch, not a rebuild.

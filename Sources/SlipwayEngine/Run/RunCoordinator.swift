@@ -4,6 +4,7 @@ import Logging
 import SlipwayCore
 import SlipwayGit
 import SlipwayLedger
+import SlipwaySystem
 import SlipwayTargets
 
 /// Runs one pipeline at one commit: records the run (once, however often it is triggered),

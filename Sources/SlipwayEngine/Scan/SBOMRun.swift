@@ -1,6 +1,7 @@
 import Foundation
 import SlipwayCore
 import SlipwayLedger
+import SlipwaySystem
 
 /// One `sbom:` entry of a run: syft describes the image (or a directory of the checkout) as a
 /// CycloneDX JSON SBOM, kept as an artifact of the run with its SHA-256, and the packages it

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SlipwaySystem
 
 /// The Ed25519 key that signs checkpoints of the event chain's head. It is kept outside the
 /// database, in a file only its owner can read (mode 0600), so that someone who can write to the

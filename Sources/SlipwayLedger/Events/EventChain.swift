@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SlipwayCore
+import SlipwaySystem
 
 /// The hash chain over the event log. Each event's hash is
 /// `SHA-256(prev_hash ‖ canonical(event))`, hex-encoded; the first event's

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SlipwaySystem
 
 /// The secret half of an API token: `slw_` and base64url (no padding) of 32 random bytes. It is
 /// shown once, when made; the ledger keeps only its SHA-256, and a presented token is hashed and

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SlipwayCore
+import SlipwaySystem
 
 /// An approval or rejection as the ledger holds it: who decided (with the groups their token
 /// named), about which exact release, when, why, and with which token.

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SlipwayCore
+import SlipwaySystem
 
 /// Something a run's build produced (a binary, an image, an SBOM), as the ledger holds it:
 /// where it is and the SHA-256 digest it had when it was recorded.

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SlipwayCore
+import SlipwaySystem
 
 /// A policy in effect counts only as the chain records it: the `environment_policies` row must
 /// have its `policy.bootstrapped`, `policy.confirmed` or `policy.changed` event (same

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SlipwayCore
+import SlipwaySystem
 
 /// A scan of a run's build, as the ledger holds it: a vulnerability scan judged by its policy, or
 /// an SBOM with its package count.

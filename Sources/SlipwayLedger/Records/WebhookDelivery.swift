@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SlipwaySystem
 
 /// A webhook delivery `slipway serve` accepted (its signature or token was right), as the ledger
 /// holds it. Recorded once per provider and delivery id: the same delivery arriving again is a

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SlipwaySystem
 
 /// One versioned change to the ledger's schema. Each statement runs on its own
 /// (PostgreSQL's extended protocol takes one statement at a time); all pending

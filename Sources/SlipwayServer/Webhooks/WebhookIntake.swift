@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SlipwayLedger
+import SlipwaySystem
 
 /// Decides what a webhook delivery asks for, from its headers and raw body, without doing any
 /// I/O: the signature or token first (nothing in the body is read before it checks out), then

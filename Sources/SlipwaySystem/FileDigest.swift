@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// The SHA-256 digest and size of a file, in the form the ledger stores artifacts with.
+/// The SHA-256 digest and size of a file, in the form the ledger stores artifacts with and
+/// targets check a release's files against.
 public struct FileDigest: Sendable, Equatable, Codable {
     /// `sha256:` followed by 64 lowercase hex digits.
     public var digest: String
@@ -28,13 +29,13 @@ public struct FileDigest: Sendable, Equatable, Codable {
 
     /// Hashes the file at `path` a megabyte at a time, so a file of gigabytes never sits in memory.
     ///
-    /// - Throws: `LedgerError` (`.invalidArgument`) when the file cannot be opened or read.
+    /// - Throws: ``FileDigestError`` when the file cannot be opened or read.
     public static func sha256(path: String) throws -> FileDigest {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         } catch {
-            throw LedgerError(.invalidArgument, "cannot open \(path) to compute its SHA-256 (does it exist, and may Slipway read it?)", cause: "\(error)")
+            throw FileDigestError(description: "cannot open \(path) to compute its SHA-256 (does it exist, and may Slipway read it?): \(error)")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -44,7 +45,7 @@ public struct FileDigest: Sendable, Equatable, Codable {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw LedgerError(.invalidArgument, "cannot read \(path) to compute its SHA-256", cause: "\(error)")
+                throw FileDigestError(description: "cannot read \(path) to compute its SHA-256: \(error)")
             }
             guard let chunk, !chunk.isEmpty else { break }
             hasher.update(data: chunk)
@@ -52,4 +53,9 @@ public struct FileDigest: Sendable, Equatable, Codable {
         }
         return FileDigest(digest: "sha256:" + hasher.finalize().hex, sizeBytes: size)
     }
+}
+
+/// A file that could not be hashed, and why.
+public struct FileDigestError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }
